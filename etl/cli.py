@@ -1,0 +1,437 @@
+"""The ``etl`` command line. Every command is a thin wrapper over library functions."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .config import get_settings
+from .errors import ETLError
+from .logs import configure_logging
+
+app = typer.Typer(
+    help="Mineral News ETL: ingest news into PostgreSQL and normalize countries and minerals.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(
+    help="Warehouse schema, reference data and the embedded server.", no_args_is_help=True
+)
+app.add_typer(db_app, name="db")
+
+out = Console()
+err = Console(stderr=True)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_ARCHIVE = REPO_ROOT / "examples" / "sample-archive"
+
+
+@app.callback()
+def _setup(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log INFO events.")] = False,
+    log_json: Annotated[bool, typer.Option("--log-json", help="Log lines as JSON.")] = False,
+) -> None:
+    settings = get_settings()
+    configure_logging("INFO" if verbose else settings.log_level, log_json or settings.log_json)
+
+
+def _engine() -> Any:
+    from .db import get_engine
+
+    return get_engine()
+
+
+def _fail(exc: Exception) -> None:
+    err.print(f"[bold red]error:[/] {exc}")
+    raise typer.Exit(2)
+
+
+# db ---------------------------------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply pending migrations from sql/migrations and refresh the views."""
+    from .db import upgrade
+
+    try:
+        applied = upgrade(_engine())
+    except ETLError as exc:
+        _fail(exc)
+    out.print(f"migrations applied: {applied or 'none (up to date)'}")
+
+
+@db_app.command("seed")
+def db_seed(
+    seeds_dir: Annotated[Path | None, typer.Option(help="Folder with the seed CSVs.")] = None,
+) -> None:
+    """Load countries, minerals and aliases from seeds/*.csv (idempotent upserts)."""
+    from .seeds import SEEDS_DIR, load_seeds
+
+    try:
+        counts = load_seeds(_engine(), seeds_dir or SEEDS_DIR)
+    except ETLError as exc:
+        _fail(exc)
+    out.print("seeded: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Show the database URL, applied and pending migrations, and table sizes."""
+    import sqlalchemy as sa
+
+    from .db import migration_status
+
+    try:
+        engine = _engine()
+        st = migration_status(engine)
+    except ETLError as exc:
+        _fail(exc)
+    out.print(f"database: {engine.url.render_as_string(hide_password=True)}", soft_wrap=True)
+    out.print(f"schema version: {st.current}; pending: {st.pending or 'none'}")
+    if st.modified:
+        out.print(f"[red]modified after apply:[/] {st.modified}")
+    table = Table("table", "rows")
+    with engine.connect() as conn:
+        for name in (
+            "sources",
+            "articles",
+            "mentions",
+            "countries",
+            "minerals",
+            "ingest_runs",
+            "ingest_records",
+        ):
+            if conn.scalar(sa.text("SELECT to_regclass(:n)"), {"n": name}):
+                table.add_row(name, str(conn.scalar(sa.text(f"SELECT count(*) FROM {name}"))))
+    out.print(table)
+
+
+@db_app.command("url")
+def db_url() -> None:
+    """Print the SQLAlchemy URL of the warehouse (starts the embedded server if needed)."""
+    from .db import database_url
+
+    out.print(database_url(), soft_wrap=True)
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Stop the embedded PostgreSQL server (no-op with DATABASE_URL)."""
+    from .db import stop_embedded
+
+    out.print("stopped" if stop_embedded() else "embedded server was not running")
+
+
+# backfill ---------------------------------------------------------------------------------------
+
+
+def _print_summary(summary: Any, as_json: bool) -> None:
+    if as_json:
+        out.print_json(json.dumps(summary.as_dict()))
+        return
+    out.print(
+        f"run {summary.run_id} {summary.status}: {summary.records} records in "
+        f"{summary.elapsed:.1f}s; files read={summary.files['read']} "
+        f"already done={summary.files['already_done']} "
+        f"unsupported={summary.files['unsupported']}"
+    )
+    table = Table("outcome", "reason", "records")
+    for key, n in sorted(summary.counts.items()):
+        outcome, _, reason = key.partition(":")
+        table.add_row(outcome, reason or "", str(n))
+    table.add_row("[bold]total", "", f"[bold]{summary.records}")
+    out.print(table)
+
+
+def run_backfill(
+    paths: list[Path], workers: int | None, batch_size: int | None, progress: bool
+) -> Any:
+    """Backfill with a progress bar on stderr; shared by `backfill` and `quickstart`."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .backfill import backfill
+
+    engine = _engine()
+    if not progress or not err.is_terminal:
+        return backfill(paths, engine=engine, workers=workers, batch_size=batch_size)
+    with Progress(
+        TextColumn("[bold]backfill"),
+        BarColumn(),
+        DownloadColumn(),
+        TextColumn("{task.fields[stats]}"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("backfill", total=None, stats="")
+
+        def on_progress(p: Any) -> None:
+            outcomes = p.summary.by_outcome()
+            stats = " ".join(f"{k}={v}" for k, v in sorted(outcomes.items()))
+            bar.update(
+                task,
+                completed=p.bytes_done,
+                total=p.bytes_total,
+                stats=f"files {p.files_done}/{p.files_total} {stats}",
+            )
+
+        return backfill(
+            paths, engine=engine, workers=workers, batch_size=batch_size, on_progress=on_progress
+        )
+
+
+@app.command()
+def backfill(
+    paths: Annotated[list[Path], typer.Argument(help="WARC/ARC files or folders of .html(.gz).")],
+    workers: Annotated[
+        int | None, typer.Option(help="Extraction processes [default: cores].")
+    ] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Records per transaction.")] = None,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Load archives into the warehouse. Resumable: rerun after a crash to continue."""
+    try:
+        summary = run_backfill(paths, workers, batch_size, progress)
+    except ETLError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        err.print("interrupted: rerun the same command to resume")
+        raise typer.Exit(130) from None
+    _print_summary(summary, as_json)
+
+
+# extract / mentions -----------------------------------------------------------------------------
+
+
+@app.command()
+def extract(
+    sources: Annotated[list[str], typer.Argument(help="HTML files (.html, .html.gz) or URLs.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print all fields, one JSON line per page.")
+    ] = False,
+) -> None:
+    """Extract one or more pages and print what the pipeline would store (debugging aid)."""
+    import gzip
+
+    from .extract import Skip, extract_page
+
+    settings = get_settings()
+    for src in sources:
+        url: str | None = None
+        ctype = None
+        if src.startswith(("http://", "https://")):
+            from .fetcher import fetch_one
+
+            res = fetch_one(src, settings)
+            if res.body is None:
+                print(json.dumps({"source": src, "skipped": res.outcome, "error": res.error}))
+                continue
+            body, url, ctype = res.body, res.final_url, res.content_type
+        else:
+            path = Path(src)
+            if not path.exists():
+                _fail(ETLError(f"no such file: {path}"))
+            if path.suffix == ".gz":
+                with gzip.open(path) as gz:
+                    body = gz.read()
+            else:
+                body = path.read_bytes()
+        result = extract_page(body, url, content_type=ctype, min_words=settings.min_words)
+        if isinstance(result, Skip):
+            print(
+                json.dumps(
+                    {"source": src, "skipped": result.reason, "detail": result.detail},
+                    ensure_ascii=False,
+                )
+            )
+            continue
+        doc = {
+            "source": src,
+            "url": result.url,
+            "title": result.title,
+            "authors": result.authors,
+            "published_at": result.published_at.isoformat() if result.published_at else None,
+            "language": result.language,
+            "text": result.text,
+        }
+        if as_json:
+            doc |= {
+                "canonical_url": result.canonical_url,
+                "sitename": result.sitename,
+                "language_confidence": result.language_confidence,
+                "declared_language": result.declared_language,
+                "word_count": result.word_count,
+                "content_sha256": result.content_sha256,
+                "simhash": result.simhash,
+                "extractor_version": result.extractor_version,
+            }
+        print(json.dumps(doc, ensure_ascii=False))
+
+
+@app.command()
+def mentions(
+    source: Annotated[str, typer.Argument(help="A text file, or - for standard input.")] = "-",
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+    jsonl: Annotated[
+        bool,
+        typer.Option(
+            "--jsonl", help='Input lines {"id","text"[,"title"]}; output one JSON line each.'
+        ),
+    ] = False,
+    language: Annotated[str | None, typer.Option(help="Language hint (en, de, ru...).")] = None,
+) -> None:
+    """Print the country and mineral mentions found in a text, and its main country."""
+    from .normalize import default_normalizer
+
+    norm = default_normalizer()
+    fh = sys.stdin if source == "-" else open(source, encoding="utf-8")  # noqa: SIM115 - closed below
+    with fh:
+        if jsonl:
+            for lineno, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    item = json.loads(line)
+                    text = item["text"]
+                except (ValueError, KeyError, TypeError) as exc:
+                    print(json.dumps({"line": lineno, "error": f"bad input line: {exc}"}))
+                    continue
+                res = norm.normalize(
+                    text, title=item.get("title"), language=item.get("language", language)
+                )
+                print(json.dumps({"id": item.get("id"), **_mentions_doc(res)}, ensure_ascii=False))
+            return
+        text = fh.read()
+    res = norm.normalize(text, language=language)
+    if as_json:
+        print(json.dumps(_mentions_doc(res), ensure_ascii=False))
+        return
+    table = Table("kind", "id", "surface", "start", "end", "sentence", "flags")
+    for m in res.mentions:
+        table.add_row(
+            m.kind,
+            m.entity_id,
+            m.surface,
+            str(m.start),
+            str(m.end),
+            str(m.sentence),
+            ",".join(m.flags),
+        )
+    out.print(table)
+    out.print(f"main country: {res.main_country or '-'}   normalizer {norm.version}")
+
+
+def _mentions_doc(res: Any) -> dict[str, Any]:
+    return {
+        "main_country": res.main_country,
+        "mentions": [
+            {
+                "kind": m.kind,
+                "id": m.entity_id,
+                "surface": m.surface,
+                "field": m.field,
+                "start": m.start,
+                "end": m.end,
+                "sentence": m.sentence,
+                "flags": list(m.flags),
+            }
+            for m in res.mentions
+        ],
+        "countries": res.country_counts,
+        "minerals": res.mineral_counts,
+        "links": [list(x) for x in res.links],
+    }
+
+
+# queries and runs -------------------------------------------------------------------------------
+
+
+def print_query(engine: Any, sql: str, limit: int = 20) -> None:
+    """Run one SQL statement and print up to ``limit`` rows as a table."""
+    import sqlalchemy as sa
+
+    with engine.connect() as conn:
+        result = conn.execute(sa.text(sql))
+        table = Table(*result.keys())
+        for i, row in enumerate(result):
+            if i >= limit:
+                break
+            table.add_row(*["" if v is None else str(v) for v in row])
+    out.print(table)
+
+
+@app.command()
+def query(
+    sql: Annotated[
+        str,
+        typer.Argument(
+            help="A SQL statement, or a path to a .sql file "
+            "(e.g. sql/queries/minerals_by_country.sql)."
+        ),
+    ],
+    limit: Annotated[int, typer.Option(help="Rows to print.")] = 50,
+) -> None:
+    """Run a read-only SQL query against the warehouse and print the rows."""
+    text = Path(sql).read_text(encoding="utf-8") if sql.endswith(".sql") else sql
+    try:
+        print_query(_engine(), text, limit)
+    except ETLError as exc:
+        _fail(exc)
+    except Exception as exc:  # SQL errors: show the database's message, not a traceback
+        _fail(ETLError(str(getattr(exc, "orig", exc))))
+
+
+@app.command()
+def runs(limit: Annotated[int, typer.Option(help="How many runs.")] = 10) -> None:
+    """List the most recent ingest runs with their outcome counts."""
+    print_query(
+        _engine(),
+        f"""SELECT id, kind, status, started_at::timestamp(0) AS started,
+                   round(extract(epoch FROM finished_at - started_at)::numeric, 1) AS seconds,
+                   records, counts FROM ingest_runs ORDER BY id DESC LIMIT {int(limit)}""",
+        limit,
+    )
+
+
+@app.command()
+def quickstart(
+    workers: Annotated[int | None, typer.Option(help="Extraction processes.")] = None,
+) -> None:
+    """Set up the warehouse and load the bundled sample archive: migrate, seed, backfill,
+    then print the run summary and an example analyst query."""
+    from .db import upgrade
+    from .seeds import load_seeds
+
+    try:
+        engine = _engine()
+        out.print(f"warehouse: {engine.url.render_as_string(hide_password=True)}", soft_wrap=True)
+        applied = upgrade(engine)
+        out.print(f"migrations applied: {applied or 'none (up to date)'}")
+        counts = load_seeds(engine)
+        out.print("reference data: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+        summary = run_backfill([SAMPLE_ARCHIVE], workers, None, True)
+    except ETLError as exc:
+        _fail(exc)
+    _print_summary(summary, False)
+    example = REPO_ROOT / "sql" / "queries" / "minerals_by_country.sql"
+    out.print(f"\n[bold]Example query[/] ({example.relative_to(REPO_ROOT)}):")
+    print_query(engine, example.read_text(encoding="utf-8"), 15)
+    out.print("\nTry more: etl query sql/queries/<name>.sql   (see sql/README.md)")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()
