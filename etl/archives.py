@@ -128,22 +128,31 @@ def _read_html_file(path: Path, max_bytes: int) -> Record:
 
 def _iter_warc(path: Path, max_bytes: int) -> Iterator[Record]:
     last = -1  # offset of the last record yielded
+    end = 0  # where the last complete record ended
+    size = path.stat().st_size
     try:
         with path.open("rb") as fh:
             it = ArchiveIterator(fh, arc2warc=True)
             for rec in it:
-                offset = it.get_record_offset()
                 try:
-                    record = _warc_record(rec, offset, max_bytes)
+                    record = _warc_record(rec, max_bytes)
+                    # Only valid once the body was read: warcio reads to the record's end.
+                    record.offset = it.get_record_offset()
                 except _READ_ERRORS as exc:
                     # The record's own body is broken (truncated gzip member, bad chunking).
-                    yield _archive_error(path, offset, exc)
+                    yield _archive_error(path, last + 1, exc)
                     return
-                last = offset
+                last = record.offset
+                end = last + it.get_record_length()
                 yield record
     except _READ_ERRORS as exc:
         # The next record header could not be read: everything before it was yielded.
         yield _archive_error(path, last + 1, exc)
+        return
+    if end < size and last >= 0:
+        # warcio stops quietly at a truncated final gzip member; bytes were left unread.
+        exc = EOFError(f"{size - end} trailing bytes could not be read as records")
+        yield _archive_error(path, end, exc)
 
 
 _READ_ERRORS = (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError)
@@ -156,7 +165,7 @@ def _archive_error(path: Path, offset: int, exc: BaseException) -> Record:
     )
 
 
-def _warc_record(rec, offset: int, max_bytes: int) -> Record:  # type: ignore[no-untyped-def]
+def _warc_record(rec, max_bytes: int) -> Record:  # type: ignore[no-untyped-def]
     url = rec.rec_headers.get_header("WARC-Target-URI")
     if url:
         url = url.strip().strip("<>")  # some writers wrap the URI in angle brackets
@@ -165,7 +174,7 @@ def _warc_record(rec, offset: int, max_bytes: int) -> Record:  # type: ignore[no
     )
     if rec.rec_type != "response" and not is_page_resource:
         rec.content_stream().read()  # consume; warcio needs the body read to move on
-        return Record(offset, url, None, skip="not_response", detail=rec.rec_type)
+        return Record(0, url, None, skip="not_response", detail=rec.rec_type)
     status = None
     ctype = rec.rec_headers.get_header("Content-Type") if is_page_resource else None
     if rec.http_headers is not None and not is_page_resource:
@@ -177,7 +186,7 @@ def _warc_record(rec, offset: int, max_bytes: int) -> Record:  # type: ignore[no
     if len(body) > max_bytes:
         while stream.read(1 << 16):
             pass
-        return Record(offset, url, None, ctype, status, skip="too_large", detail=f">{max_bytes}")
+        return Record(0, url, None, ctype, status, skip="too_large", detail=f">{max_bytes}")
     if status is not None and status != 200:
-        return Record(offset, url, None, ctype, status, skip=f"http_{status}")
-    return Record(offset, url, body, ctype, status)
+        return Record(0, url, None, ctype, status, skip=f"http_{status}")
+    return Record(0, url, body, ctype, status)

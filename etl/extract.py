@@ -306,8 +306,11 @@ def extract_page(
         return Skip("too_large", f"{len(raw)} bytes")
     if content_type and not any(t in content_type.lower() for t in ("html", "xml", "text/plain")):
         return Skip("not_html", content_type)
-    head = raw[:2048]
-    if b"\x00" in head and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    head = raw[:4096]
+    # A stray NUL happens in real HTML; many of them mean binary (or UTF-16 without a BOM).
+    if head.count(b"\x00") > max(8, len(head) // 100) and not raw.startswith(
+        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    ):
         return Skip("not_html", "binary content")
     if not _HTML_SNIFF.search(raw[:65536]):
         return Skip("not_html", "no HTML markup")
@@ -336,11 +339,14 @@ def extract_page(
     text = _clean_text((getattr(doc, "text", None) or "") if doc is not None else "")
     if not text:
         return Skip("no_text")
+    title = _best_title(meta, getattr(doc, "title", None), page_url)
+    text = _drop_leading_title(text, title, meta.h1)
+    if not text:
+        return Skip("no_text")
     words = count_words(text)
     if words < min_words:
         return Skip("too_short", f"{words} words")
 
-    title = _best_title(meta, getattr(doc, "title", None), page_url)
     authors = meta.authors or _split_authors(getattr(doc, "author", None))
     published = _published(meta, getattr(doc, "date", None), html, page_url)
     declared = normalize_lang_tag(meta.lang)
@@ -362,6 +368,16 @@ def extract_page(
         content_sha256=content_sha256(text),
         simhash=simhash64(text),
     )
+
+
+def _drop_leading_title(text: str, *titles: str | None) -> str:
+    """trafilatura keeps an in-article <h1> as the first line; the title has its own column,
+    and leaving it in the text would make syndicated copies with new headlines differ."""
+    first, sep, rest = text.partition("\n")
+    keys = {_key(t) for t in titles if t}
+    if sep and _key(first) in keys:
+        return rest.lstrip()
+    return text
 
 
 def _first(*values: str | None) -> str | None:
