@@ -149,10 +149,36 @@ def _iter_warc(path: Path, max_bytes: int) -> Iterator[Record]:
         # The next record header could not be read: everything before it was yielded.
         yield _archive_error(path, last + 1, exc)
         return
-    if end < size and last >= 0:
+    if last >= 0 and path.name.lower().endswith(".gz") and not _gzip_member_complete(path, last):
+        # warcio yields a truncated last gzip member as a (mangled) record without an error.
+        yield _archive_error(path, last + 1, EOFError("the last record is truncated"))
+        return
+    if end < size and last >= 0 and not _only_padding(path, end):
         # warcio stops quietly at a truncated final gzip member; bytes were left unread.
         exc = EOFError(f"{size - end} trailing bytes could not be read as records")
         yield _archive_error(path, end, exc)
+
+
+def _only_padding(path: Path, start: int) -> bool:
+    """True when the bytes after the last record are only line breaks / NULs (writers pad)."""
+    with path.open("rb") as fh:
+        fh.seek(start)
+        return not fh.read(4096).strip(b"\r\n\x00 ")
+
+
+def _gzip_member_complete(path: Path, offset: int) -> bool:
+    """True when the gzip member starting at ``offset`` ends with a complete gzip trailer."""
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    with path.open("rb") as fh:
+        fh.seek(offset)
+        while chunk := fh.read(1 << 16):
+            try:
+                d.decompress(chunk)
+            except zlib.error:
+                return False
+            if d.eof:
+                return True
+    return d.eof
 
 
 _READ_ERRORS = (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError)

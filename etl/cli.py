@@ -352,6 +352,30 @@ def _mentions_doc(res: Any) -> dict[str, Any]:
     }
 
 
+@app.command()
+def renormalize(
+    batch_size: Annotated[int, typer.Option(help="Articles per transaction.")] = 500,
+    workers: Annotated[int | None, typer.Option(help="Processes [default: cores].")] = None,
+) -> None:
+    """Re-run normalization on articles tagged by an older normalizer version (after the
+    seeds or rules changed). Nothing is re-crawled or re-extracted."""
+    from .renormalize import renormalize as run
+
+    try:
+        summary = run(
+            _engine(),
+            batch_size=batch_size,
+            workers=workers or get_settings().workers,
+            on_progress=lambda done, total: err.print(f"renormalized {done}/{total}"),
+        )
+    except ETLError as exc:
+        _fail(exc)
+    out.print(
+        f"run {summary.run_id}: renormalized {summary.counts['renormalized']} articles "
+        f"in {summary.elapsed:.1f}s"
+    )
+
+
 # queries and runs -------------------------------------------------------------------------------
 
 
