@@ -12,9 +12,9 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE as NO_CACHE
 
-from etl import backfill as bf
 from etl import db, runs
 from etl.archives import discover_inputs
+from etl.backfill import check_ready, ingest_inputs
 from etl.config import get_settings
 
 
@@ -24,7 +24,7 @@ def prepare(paths: list[str]) -> tuple[int, list[list[str]]]:
     """Check the warehouse, open a run, and list the input files per path."""
     engine = db.get_engine()
     groups = [[str(p) for p, _ in discover_inputs([path])] for path in paths]
-    bf.check_ready(engine)
+    check_ready(engine)
     summary = runs.start_run(engine, "backfill", {"paths": paths, "orchestrator": "prefect"})
     return summary.run_id, groups
 
@@ -41,7 +41,7 @@ def ingest(
     engine = db.get_engine()
     summary = runs.RunSummary(run_id=run_id, kind="backfill")
     inputs = [(Path(f), kind_of(Path(f))) for f in files]
-    bf.ingest_inputs(engine, summary, inputs, workers=workers, batch_size=batch_size)
+    ingest_inputs(engine, summary, inputs, workers=workers, batch_size=batch_size)
     return {"counts": dict(summary.counts), "files": dict(summary.files)}
 
 
