@@ -25,12 +25,13 @@ db_app = typer.Typer(
     help="Warehouse schema, reference data and the embedded server.", no_args_is_help=True
 )
 app.add_typer(db_app, name="db")
+sources_app = typer.Typer(help="News sources: feeds and sitemaps to crawl.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
 
 out = Console()
 err = Console(stderr=True)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_ARCHIVE = REPO_ROOT / "examples" / "sample-archive"
 
 
 @app.callback()
@@ -207,6 +208,149 @@ def backfill(
         err.print("interrupted: rerun the same command to resume")
         raise typer.Exit(130) from None
     _print_summary(summary, as_json)
+
+
+# crawl and sources --------------------------------------------------------------------------------
+
+
+def run_crawl(
+    settings: Any, max_urls: int | None, workers: int | None, progress: bool, **kw: Any
+) -> Any:
+    """One crawl cycle with a live status line on stderr; shared by `crawl` and `quickstart`."""
+    from .crawl import crawl as crawl_cycle
+
+    engine = _engine()
+    if not progress or not err.is_terminal:
+        return crawl_cycle(engine, settings, max_urls=max_urls, workers=workers, **kw)
+    with err.status("crawling: polling feeds") as status:
+
+        def on_progress(summary: Any) -> None:
+            outcomes = summary.by_outcome()
+            status.update("crawling: " + " ".join(f"{k}={v}" for k, v in sorted(outcomes.items())))
+
+        return crawl_cycle(
+            engine, settings, max_urls=max_urls, workers=workers, on_progress=on_progress, **kw
+        )
+
+
+@app.command()
+def crawl(
+    max_urls: Annotated[int | None, typer.Option(help="Stop after this many article URLs.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Extraction processes.")] = None,
+    progress: Annotated[bool, typer.Option(help="Show progress.")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Run one crawl cycle: poll due feeds and sitemaps, fetch new articles politely, extract,
+    deduplicate, load and normalize. Safe to run concurrently (shared frontier)."""
+    settings = get_settings()
+    try:
+        summary = run_crawl(settings, max_urls, workers, progress)
+    except ETLError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        err.print("interrupted: claimed URLs are released when their lease expires")
+        raise typer.Exit(130) from None
+    _print_summary(summary, as_json)
+
+
+@sources_app.command("sync")
+def sources_sync(
+    path: Annotated[
+        Path | None, typer.Argument(help="Sources file [default: sources.yaml].")
+    ] = None,
+) -> None:
+    """Load a sources file into the warehouse (sources absent from it are disabled)."""
+    from .sources import DEFAULT_SOURCES_FILE, load_sources_file, sync_sources
+
+    try:
+        counts = sync_sources(_engine(), load_sources_file(path or DEFAULT_SOURCES_FILE))
+    except ETLError as exc:
+        _fail(exc)
+    out.print("synced: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+
+
+@sources_app.command("add")
+def sources_add(
+    homepage: Annotated[str, typer.Argument(help="Homepage URL of the source.")],
+    name: Annotated[str | None, typer.Option(help="Display name [default: the domain].")] = None,
+    feed: Annotated[list[str] | None, typer.Option(help="Feed URL (repeatable).")] = None,
+    sitemap: Annotated[list[str] | None, typer.Option(help="Sitemap URL (repeatable).")] = None,
+    discover: Annotated[
+        bool, typer.Option(help="Find feeds and sitemaps on the site when none are given.")
+    ] = True,
+    language: Annotated[str | None, typer.Option(help="ISO 639-1 language.")] = None,
+    country: Annotated[str | None, typer.Option(help="Publisher country (ISO2).")] = None,
+) -> None:
+    """Add a source; with only a homepage, feeds and sitemaps are discovered."""
+    import asyncio
+
+    from pydantic import ValidationError
+
+    from .sources import SourceConfig, add_source
+
+    feeds, sitemaps = list(feed or []), list(sitemap or [])
+    try:
+        if discover and not feeds and not sitemaps:
+            from .discovery import discover_site
+            from .fetcher import Fetcher
+
+            async def find() -> Any:
+                async with Fetcher(get_settings()) as f:
+                    return await discover_site(f, homepage)
+
+            found = asyncio.run(find())
+            feeds, sitemaps = found.feeds, found.sitemaps
+            out.print(f"discovered {len(feeds)} feeds, {len(sitemaps)} sitemaps")
+        from .urls import domain_of
+
+        cfg = SourceConfig(
+            name=name or domain_of(homepage) or homepage,
+            homepage=homepage,
+            feeds=feeds,
+            sitemaps=sitemaps,
+            language=language,
+            country=country,
+        )
+        sid = add_source(_engine(), cfg)
+    except ValidationError as exc:
+        _fail(ETLError(str(exc)))
+    except ETLError as exc:
+        _fail(exc)
+    out.print(f"source {sid}: {cfg.name} ({len(feeds)} feeds, {len(sitemaps)} sitemaps)")
+
+
+@sources_app.command("list")
+def sources_list() -> None:
+    """Sources with feed health: unhealthy feeds, last success, articles in 7 days."""
+    from .sources import list_sources
+
+    table = Table(
+        "id", "name", "domain", "enabled", "feeds", "unhealthy", "last success", "articles 7d"
+    )
+    for r in list_sources(_engine()):
+        table.add_row(
+            str(r.id),
+            r.name,
+            r.domain,
+            "yes" if r.enabled else "no",
+            str(r.feeds),
+            f"[red]{r.unhealthy}[/]" if r.unhealthy else "0",
+            str(r.last_success or "-")[:19],
+            str(r.articles_7d),
+        )
+    out.print(table)
+
+
+@sources_app.command("disable")
+def sources_disable(
+    name: Annotated[str, typer.Argument(help="Source name or domain.")],
+) -> None:
+    """Stop crawling a source (its articles stay)."""
+    from .sources import disable_source
+
+    if not disable_source(_engine(), name):
+        _fail(ETLError(f"no source named {name!r}"))
+    out.print(f"disabled {name}")
 
 
 # extract / mentions -----------------------------------------------------------------------------
@@ -429,11 +573,16 @@ def runs(limit: Annotated[int, typer.Option(help="How many runs.")] = 10) -> Non
 @app.command()
 def quickstart(
     workers: Annotated[int | None, typer.Option(help="Extraction processes.")] = None,
+    port: Annotated[int, typer.Option(help="Port of the local sample site.")] = 8765,
 ) -> None:
-    """Set up the warehouse and load the bundled sample archive: migrate, seed, backfill,
-    then print the run summary and an example analyst query."""
+    """Set up the warehouse and run the main job on the bundled sample site: migrate, seed,
+    serve examples/sample-archive on 127.0.0.x, crawl it once (feeds, sitemaps, robots.txt,
+    politeness, extraction, dedup, normalization), then print the run summary and an
+    example analyst query. Run it again: nothing is fetched twice."""
     from .db import upgrade
+    from .samplesite import serve_sample_site
     from .seeds import load_seeds
+    from .sources import sync_sources
 
     try:
         engine = _engine()
@@ -442,14 +591,33 @@ def quickstart(
         out.print(f"migrations applied: {applied or 'none (up to date)'}")
         counts = load_seeds(engine)
         out.print("reference data: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
-        summary = run_backfill([SAMPLE_ARCHIVE], workers, None, True)
+        # The sample site lives on loopback: allow it for this run only, politely but fast.
+        settings = get_settings().model_copy(
+            update={"allow_private_addresses": True, "host_delay": 0.2}
+        )
+        with serve_sample_site(port=port) as site:
+            sync_sources(engine, site.sources())
+            out.print(
+                f"sample site: {len(site.outlets)} outlets on 127.0.0.2-"
+                f"{1 + len(site.outlets)}:{port}, {site.article_count} articles"
+            )
+            summary = run_crawl(settings, None, workers, True)
+    except OSError as exc:
+        _fail(
+            ETLError(
+                f"cannot serve the sample site on port {port}: {exc} (choose another with --port)"
+            )
+        )
     except ETLError as exc:
         _fail(exc)
     _print_summary(summary, False)
     example = REPO_ROOT / "sql" / "queries" / "minerals_by_country.sql"
     out.print(f"\n[bold]Example query[/] ({example.relative_to(REPO_ROOT)}):")
     print_query(engine, example.read_text(encoding="utf-8"), 15)
-    out.print("\nTry more: etl query sql/queries/<name>.sql   (see sql/README.md)")
+    out.print(
+        "\nMore: etl query sql/queries/<name>.sql (sql/README.md), etl backfill PATH, "
+        "etl sources sync && etl crawl"
+    )
 
 
 def main() -> None:

@@ -46,6 +46,8 @@ class Processed:
     reason: str | None = None
     article: ExtractedArticle | None = None
     norm: NormalizationResult | None = None
+    # Set by load_batch: the recorded (outcome, reason, article id).
+    final: tuple[str, str | None, int | None] | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -359,6 +361,7 @@ def load_batch(
                 out, reason, aid = p.outcome, p.reason, None
             else:
                 out, reason, aid = outcome[i]
+            p.final = (out, reason, aid)
             rec_rows.append((run_id, p.archive_id, p.offset, p.url, out, reason, aid))
             counts[f"{out}:{reason}" if out in ("skipped", "failed") else out] += 1
         if rec_rows:

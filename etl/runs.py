@@ -26,6 +26,8 @@ class RunSummary:
     status: str = "running"
     counts: Counter[str] = field(default_factory=Counter)
     files: Counter[str] = field(default_factory=Counter)  # read, already_done, unsupported
+    feeds: Counter[str] = field(default_factory=Counter)  # feed/sitemap polls by outcome
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     started: float = field(default_factory=time.monotonic)
     elapsed: float = 0.0
     error: str | None = None
@@ -50,6 +52,8 @@ class RunSummary:
             "outcomes": dict(self.by_outcome()),
             "counts": dict(sorted(self.counts.items())),
             "files": dict(self.files),
+            "feeds": dict(self.feeds),
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
             "elapsed_s": round(self.elapsed, 3),
             "error": self.error,
         }
@@ -82,6 +86,7 @@ def finish_run(
     summary.elapsed = time.monotonic() - summary.started
     counts = dict(sorted(summary.counts.items()))
     counts.update({f"files:{k}": v for k, v in summary.files.items()})
+    counts.update({f"feeds:{k}": v for k, v in summary.feeds.items()})
     with engine.begin() as conn:
         conn.execute(
             sa.text(
