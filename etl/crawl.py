@@ -364,6 +364,8 @@ def _finish(
             p = by_pos[(wi.archive_id, wi.offset)]
             out, reason, _aid = p.final or (p.outcome, p.reason, None)
             outcome = f"{out}:{reason}" if out in ("skipped", "failed") and reason else out
+        elif res.outcome == "robots" and (res.error or "").startswith("robots_unreachable"):
+            outcome = "robots_unreachable"  # temporary: the site's robots.txt failed to load
         else:
             outcome = res.outcome
         finals.append((c, outcome, res.status))

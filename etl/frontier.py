@@ -43,6 +43,7 @@ RETRYABLE = {
     "connect_error",
     "reset",
     "dns_error",
+    "robots_unreachable",
     "http_408",
     "http_429",
     "http_500",
