@@ -291,41 +291,59 @@ async def _crawl(
         timings["discover"] = time.monotonic() - t
         with WarcArchive(settings.warc_path) as warc:
             raw = engine.raw_connection()
-            try:
-                while max_urls is None or claimed < max_urls:
-                    limit = batch_size if max_urls is None else min(batch_size, max_urls - claimed)
-                    claims = claim_urls(engine, limit)
-                    if not claims:
-                        break
-                    claimed += len(claims)
-                    t = time.monotonic()
-                    results = await _fetch_batch(fetcher, claims)
-                    timings["fetch"] = timings.get("fetch", 0.0) + time.monotonic() - t
-                    t = time.monotonic()
-                    items: list[WorkItem] = []
-                    for c in claims:
-                        res = results[c.id]
-                        if res.ok and res.body is not None:
-                            loc = warc.write_result(res)
-                            assert loc is not None
-                            aid = _archive_id(engine, loc[0], summary.run_id, archives)
-                            items.append(
-                                WorkItem(aid, loc[1], res.final_url, res.body, res.content_type)
-                            )
-                    processed = [
-                        p for p in ordered_map(items, opts, pool) if isinstance(p, Processed)
-                    ]
-                    timings["extract"] = timings.get("extract", 0.0) + time.monotonic() - t
-                    t = time.monotonic()
-                    if processed:
-                        load_batch(
-                            raw.driver_connection, summary.run_id, list(processed), norm_version
+
+            def next_claims() -> list[Claim]:
+                nonlocal claimed
+                if max_urls is not None and claimed >= max_urls:
+                    return []
+                limit = batch_size if max_urls is None else min(batch_size, max_urls - claimed)
+                claims = claim_urls(engine, limit)
+                claimed += len(claims)
+                return claims
+
+            def process(claims: list[Claim], results: dict[int, FetchResult]) -> None:
+                """Archive, extract, load and close one fetched batch (runs in a thread, so
+                the event loop keeps fetching the next batch meanwhile)."""
+                t = time.monotonic()
+                items: list[WorkItem] = []
+                for c in claims:
+                    res = results[c.id]
+                    if res.ok and res.body is not None:
+                        loc = warc.write_result(res)
+                        assert loc is not None
+                        aid = _archive_id(engine, loc[0], summary.run_id, archives)
+                        items.append(
+                            WorkItem(aid, loc[1], res.final_url, res.body, res.content_type)
                         )
-                    _finish(engine, summary, claims, results, processed, items)
-                    timings["load"] = timings.get("load", 0.0) + time.monotonic() - t
-                    if on_progress:
-                        on_progress(summary)
+                processed = [p for p in ordered_map(items, opts, pool) if isinstance(p, Processed)]
+                timings["extract"] = timings.get("extract", 0.0) + time.monotonic() - t
+                t = time.monotonic()
+                if processed:
+                    load_batch(raw.driver_connection, summary.run_id, processed, norm_version)
+                _finish(engine, summary, claims, results, processed, items)
+                timings["load"] = timings.get("load", 0.0) + time.monotonic() - t
+                if on_progress:
+                    on_progress(summary)
+
+            fetching: asyncio.Task[dict[int, FetchResult]] | None = None
+            try:
+                claims = next_claims()
+                if claims:
+                    fetching = asyncio.create_task(_fetch_batch(fetcher, claims))
+                while fetching is not None:
+                    t = time.monotonic()
+                    results = await fetching
+                    timings["fetch_wait"] = timings.get("fetch_wait", 0.0) + time.monotonic() - t
+                    current, claims = claims, next_claims()
+                    # Pipeline: the next batch is fetched while this one is extracted.
+                    fetching = (
+                        asyncio.create_task(_fetch_batch(fetcher, claims)) if claims else None
+                    )
+                    await asyncio.to_thread(process, current, results)
             finally:
+                if fetching is not None and not fetching.done():
+                    fetching.cancel()
+                    await asyncio.gather(fetching, return_exceptions=True)
                 raw.close()
                 if pool is not None:
                     pool.shutdown(cancel_futures=True)
