@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -155,8 +156,8 @@ def _iter_warc(path: Path, max_bytes: int) -> Iterator[Record]:
         return
     if end < size and last >= 0 and not _only_padding(path, end):
         # warcio stops quietly at a truncated final gzip member; bytes were left unread.
-        exc = EOFError(f"{size - end} trailing bytes could not be read as records")
-        yield _archive_error(path, end, exc)
+        trailing = EOFError(f"{size - end} trailing bytes could not be read as records")
+        yield _archive_error(path, end, trailing)
 
 
 def _only_padding(path: Path, start: int) -> bool:
@@ -191,7 +192,7 @@ def _archive_error(path: Path, offset: int, exc: BaseException) -> Record:
     )
 
 
-def _warc_record(rec, max_bytes: int) -> Record:  # type: ignore[no-untyped-def]
+def _warc_record(rec: Any, max_bytes: int) -> Record:
     url = rec.rec_headers.get_header("WARC-Target-URI")
     if url:
         url = url.strip().strip("<>")  # some writers wrap the URI in angle brackets

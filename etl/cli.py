@@ -398,7 +398,7 @@ def extract(
                 )
             )
             continue
-        doc = {
+        doc: dict[str, Any] = {
             "source": src,
             "url": result.url,
             "title": result.title,

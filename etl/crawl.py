@@ -39,7 +39,7 @@ from .frontier import (
     log_fetches,
     update_feed,
 )
-from .load import Processed, load_batch
+from .load import ArchiveDone, Processed, load_batch
 from .pipeline import Options, WorkItem, make_pool, ordered_map
 from .runs import RunSummary, finish_run, start_run
 from .sitemaps import parse_sitemap
@@ -319,7 +319,9 @@ async def _crawl(
                 timings["extract"] = timings.get("extract", 0.0) + time.monotonic() - t
                 t = time.monotonic()
                 if processed:
-                    load_batch(raw.driver_connection, summary.run_id, processed, norm_version)
+                    conn: Any = raw.driver_connection
+                    batch: list[Processed | ArchiveDone] = list(processed)
+                    load_batch(conn, summary.run_id, batch, norm_version)
                 _finish(engine, summary, claims, results, processed, items)
                 timings["load"] = timings.get("load", 0.0) + time.monotonic() - t
                 if on_progress:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
+import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -113,7 +114,7 @@ def ordered_map(
         for it in items:
             yield it if isinstance(it, ArchiveDone) else process_item(it, opts)
         return
-    window = window or max(4, pool._max_workers * 3)
+    window = window or max(4, (os.cpu_count() or 1) * 3)
     pending: deque[Future[list[Processed | ArchiveDone]]] = deque()
     chunk: list[WorkItem | ArchiveDone] = []
     for it in items:

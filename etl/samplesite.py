@@ -121,9 +121,10 @@ def load_outlets(
             path = urlsplit(str(url)).path if url else f"/pages/{f.stem.split('--', 1)[1]}"
             outlet.pages[path] = f.read_bytes()
             if row.get("is_article", True):
+                pub = row.get("published_at")
                 outlet.articles.append(
-                    (path, str(row.get("title") or f.stem), row.get("published_at"))
-                )  # type: ignore[arg-type]
+                    (path, str(row.get("title") or f.stem), str(pub) if pub else None)
+                )
         index = "".join(f'<li><a href="{p}">{escape(t)}</a></li>' for p, t, _ in outlet.articles)
         outlet.pages["/"] = (
             f'<html><head><title>{escape(name)}</title><link rel="alternate" '

@@ -123,7 +123,8 @@ def load_seeds(engine: Engine, seeds_dir: Path = SEEDS_DIR) -> dict[str, int]:
                 "ambiguous": _bool(r["ambiguous"]),
                 "source": r["source"].strip(),
             }
-            out.setdefault((row[key], row["alias"], row["lang"]), row)  # first row wins
+            ident = (str(row[key]), str(row["alias"]), str(row["lang"]))
+            out.setdefault(ident, row)  # first row wins
         return list(out.values())
 
     ca = alias_rows(c_alias, "iso2")
