@@ -109,8 +109,9 @@ def add_urls(
     cols = [list(c) for c in zip(*rows, strict=True)]
     result = conn.execute(
         sa.text(
-            """INSERT INTO frontier (url, source_id, feed_id, title_hint, published_hint)
-               SELECT t.url, t.sid, t.fid, t.title, t.pub
+            """INSERT INTO frontier (url, host, source_id, feed_id, title_hint, published_hint)
+               SELECT t.url, lower(substring(t.url from '^[a-z]+://([^/?#]+)')),
+                      t.sid, t.fid, t.title, t.pub
                FROM unnest(CAST(:u AS text[]), CAST(:s AS bigint[]), CAST(:f AS bigint[]),
                            CAST(:t AS text[]), CAST(:p AS timestamptz[]))
                     AS t(url, sid, fid, title, pub)
@@ -133,15 +134,34 @@ def claim_urls(
                           claimed_at = now(), attempts = f.attempts + 1
                    WHERE f.id IN (
                        SELECT id FROM frontier
-                       WHERE (state = 'pending' AND next_attempt_at <= now())
-                          OR (state = 'in_progress'
-                              AND claimed_at < now() - make_interval(secs => :lease))
-                       ORDER BY next_attempt_at, id
-                       LIMIT :n
+                       WHERE id IN (
+                           -- Round-robin over hosts: the k-th due URL of every host comes
+                           -- before the (k+1)-th of any, so a batch spreads over hosts
+                           -- instead of queueing behind one host's politeness delay. The
+                           -- window looks at the :scan most overdue rows (index order).
+                           SELECT id FROM (
+                               SELECT id, next_attempt_at, row_number() OVER (
+                                   PARTITION BY host ORDER BY next_attempt_at, id) AS rn
+                               FROM (SELECT id, host, next_attempt_at FROM frontier
+                                     WHERE (state = 'pending' AND next_attempt_at <= now())
+                                        OR (state = 'in_progress' AND claimed_at
+                                            < now() - make_interval(secs => :lease))
+                                     ORDER BY next_attempt_at, id
+                                     LIMIT :scan) due
+                           ) ranked
+                           ORDER BY rn, next_attempt_at, id
+                           LIMIT :n)
+                         -- Repeated here on purpose: under READ COMMITTED, FOR UPDATE
+                         -- re-checks this level's WHERE on a row another worker just
+                         -- claimed, so a row is never claimed twice.
+                         AND ((state = 'pending' AND next_attempt_at <= now())
+                              OR (state = 'in_progress'
+                                  AND claimed_at < now() - make_interval(secs => :lease)))
                        FOR UPDATE SKIP LOCKED)
                    RETURNING f.id, f.url, f.source_id, f.attempts"""
             ),
-            {"w": worker or worker_id(), "n": limit, "lease": lease_seconds},
+            {"w": worker or worker_id(), "n": limit, "lease": lease_seconds,
+             "scan": max(limit * 50, 10_000)},
         ).all()
     return [Claim(r.id, r.url, r.source_id, r.attempts) for r in sorted(rows, key=lambda r: r.id)]
 

@@ -32,6 +32,7 @@ CREATE INDEX source_feeds_due_idx ON source_feeds (next_fetch_at);
 CREATE TABLE frontier (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     url             text NOT NULL,           -- normalized
+    host            text NOT NULL,           -- claims interleave hosts (politeness is per host)
     source_id       bigint REFERENCES sources (id) ON DELETE CASCADE,
     feed_id         bigint REFERENCES source_feeds (id) ON DELETE SET NULL,
     state           text NOT NULL DEFAULT 'pending'
