@@ -263,8 +263,9 @@ class _Scheduler:
     """Per-host FIFO slots plus the global in-flight limit.
 
     A request first queues on its host's lock (parked: it holds nothing global), sleeps until
-    the host's next allowed start, then takes a global slot. The host lock stays held for the
-    request, so each host has one request in flight.
+    the host's next allowed start (``delay`` after the end of its previous request), then
+    takes a global slot. The host lock stays held for the request, so each host has one
+    request in flight.
     """
 
     def __init__(self, base_delay: float, max_delay: float, concurrency: int) -> None:
@@ -315,7 +316,13 @@ class _Scheduler:
                     await asyncio.sleep(wait)
                 async with self._global:
                     h.last_start = time.monotonic()
-                    yield
+                    try:
+                        yield
+                    finally:
+                        # Count the delay from the end of the exchange: the server then
+                        # sees at least `delay` between two requests, whatever the latency
+                        # (measured from starts, a slow first connect shortened the gap).
+                        h.last_start = time.monotonic()
         finally:
             h.users -= 1
 
