@@ -26,13 +26,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from pages import sample_pages  # noqa: E402  (the project's own fixture generator)
-from servers import TestServer, respond  # noqa: E402
+import itertools
 
-from etl.config import Settings  # noqa: E402
-from etl.crawl import crawl  # noqa: E402
-from etl.scratch import scratch_database  # noqa: E402
-from etl.sources import SourceConfig, sync_sources  # noqa: E402
+from pages import sample_pages
+from servers import TestServer, respond
+
+from etl.config import Settings
+from etl.crawl import crawl
+from etl.scratch import scratch_database
+from etl.sources import SourceConfig, sync_sources
 
 
 def build(hosts: int, pages: int) -> list[tuple[TestServer, list[str]]]:
@@ -47,10 +49,14 @@ def build(hosts: int, pages: int) -> list[tuple[TestServer, list[str]]]:
             paths.append(path)
         items = "".join(f"<url><loc>{srv.url(p)}</loc></url>" for p in paths)
         srv.routes["/sitemap.xml"] = respond(
-            200, '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/'
-            f'sitemap/0.9">{items}</urlset>', "application/xml")
-        srv.routes["/robots.txt"] = respond(200, "User-agent: *\nDisallow: /private/\n",
-                                            "text/plain")
+            200,
+            '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/'
+            f'sitemap/0.9">{items}</urlset>',
+            "application/xml",
+        )
+        srv.routes["/robots.txt"] = respond(
+            200, "User-agent: *\nDisallow: /private/\n", "text/plain"
+        )
         out.append((srv.start(), paths))
     return out
 
@@ -60,6 +66,7 @@ async def baseline(urls: list[str], concurrency: int) -> float:
 
     sem = asyncio.Semaphore(concurrency)
     async with httpx.AsyncClient() as client:
+
         async def get(u: str) -> None:
             async with sem:
                 (await client.get(u)).raise_for_status()
@@ -85,21 +92,31 @@ def main() -> int:
         for s, _ in servers:
             s._hits.clear()  # the crawl's politeness is measured on its own requests
         with tempfile.TemporaryDirectory() as tmp, scratch_database("etl_bench_crawl") as eng:
-            settings = Settings(allow_private_addresses=True, host_delay=args.delay,
-                                max_concurrency=args.concurrency, data_dir=Path(tmp),
-                                workers=args.workers or Settings().workers)
-            sync_sources(eng, [SourceConfig(name=f"host{i}", homepage=s.url("/"),
-                                            sitemaps=[s.url("/sitemap.xml")])
-                               for i, (s, _) in enumerate(servers)])
+            settings = Settings(
+                allow_private_addresses=True,
+                host_delay=args.delay,
+                max_concurrency=args.concurrency,
+                data_dir=Path(tmp),
+                workers=args.workers or Settings().workers,
+            )
+            sync_sources(
+                eng,
+                [
+                    SourceConfig(
+                        name=f"host{i}", homepage=s.url("/"), sitemaps=[s.url("/sitemap.xml")]
+                    )
+                    for i, (s, _) in enumerate(servers)
+                ],
+            )
             t = time.perf_counter()
             summary = crawl(eng, settings)
             elapsed = time.perf_counter() - t
         min_gap = float("inf")
         worst_extra = 0.0
         extras = []
-        for s, paths in servers:
+        for s, _paths in servers:
             times = sorted(s.times(exclude={"/robots.txt", "/sitemap.xml"}))
-            gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+            gaps = [b - a for a, b in itertools.pairwise(times)]
             if gaps:
                 min_gap = min(min_gap, min(gaps))
                 worst_extra = max(worst_extra, max(g - args.delay for g in gaps))
@@ -108,8 +125,11 @@ def main() -> int:
         p95 = extras[int(0.95 * (len(extras) - 1))] if extras else 0.0
         lower_bound = args.pages * args.delay
         report = {
-            "hosts": args.hosts, "pages": total, "host_delay_s": args.delay,
-            "crawl_seconds": round(elapsed, 2), "pages_per_s": round(total / elapsed, 1),
+            "hosts": args.hosts,
+            "pages": total,
+            "host_delay_s": args.delay,
+            "crawl_seconds": round(elapsed, 2),
+            "pages_per_s": round(total / elapsed, 1),
             "politeness_lower_bound_s": lower_bound,
             "efficiency_vs_politeness_bound": round(lower_bound / elapsed, 2),
             "baseline_plain_get_seconds": round(base_s, 2),
@@ -117,7 +137,8 @@ def main() -> int:
             "min_gap_between_requests_to_one_host_s": round(min_gap, 3),
             "longest_wait_beyond_delay_s": round(worst_extra, 3),
             "p95_wait_beyond_delay_s": round(p95, 3),
-            "outcomes": dict(Counter(summary.counts)), "feeds": dict(summary.feeds),
+            "outcomes": dict(Counter(summary.counts)),
+            "feeds": dict(summary.feeds),
             "timings": {k: round(v, 2) for k, v in summary.timings.items()},
         }
         print(json.dumps(report, indent=2))
