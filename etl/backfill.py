@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -151,8 +153,27 @@ def ingest_inputs(
 
     pool = make_pool(workers)
     raw = engine.raw_connection()
+    # One loader thread: batch N is written to PostgreSQL while batch N+1 is extracted.
+    # At most one batch is in flight, so errors (and Ctrl-C from on_progress) surface at
+    # the next hand-over, and batches still commit in input order.
+    loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="etl-loader")
+    in_flight: Future[None] | None = None
+    timings = summary.timings
     try:
         conn: Any = raw.driver_connection
+
+        def load(items: list[Processed | ArchiveDone]) -> None:
+            t = time.monotonic()
+            summary.counts.update(load_batch(conn, summary.run_id, items, norm_version))
+            timings["load"] = timings.get("load", 0.0) + time.monotonic() - t
+            report()
+
+        def hand_over(items: list[Processed | ArchiveDone]) -> None:
+            nonlocal in_flight
+            if in_flight is not None:
+                in_flight.result()
+            in_flight = loader.submit(load, items)
+
         batch: list[Processed | ArchiveDone] = []
         n_items = 0
         stream = ordered_map(_work_items(engine, inputs, summary, opts, position), opts, pool)
@@ -161,13 +182,14 @@ def ingest_inputs(
             if isinstance(result, Processed):
                 n_items += 1
             if n_items >= batch_size or (isinstance(result, ArchiveDone) and n_items == 0):
-                summary.counts.update(load_batch(conn, summary.run_id, batch, norm_version))
+                hand_over(batch)
                 batch, n_items = [], 0
-                report()
         if batch:
-            summary.counts.update(load_batch(conn, summary.run_id, batch, norm_version))
-            report()
+            hand_over(batch)
+        if in_flight is not None:
+            in_flight.result()
     finally:
+        loader.shutdown(wait=True)  # a batch being written finishes (commit or rollback)
         raw.close()
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)

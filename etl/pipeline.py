@@ -114,7 +114,9 @@ def ordered_map(
         for it in items:
             yield it if isinstance(it, ArchiveDone) else process_item(it, opts)
         return
-    window = window or max(4, (os.cpu_count() or 1) * 3)
+    # Enough chunks in flight to keep every worker busy while the parent waits on one slow
+    # chunk or hands a batch to the loader; memory stays bounded by the window.
+    window = window or max(8, (os.cpu_count() or 1) * 6)
     pending: deque[Future[list[Processed | ArchiveDone]]] = deque()
     chunk: list[WorkItem | ArchiveDone] = []
     for it in items:
