@@ -138,11 +138,18 @@ def _print_summary(summary: Any, as_json: bool) -> None:
     if as_json:
         out.print_json(json.dumps(summary.as_dict()))
         return
+    if summary.kind == "crawl":
+        detail = "feed polls: " + (
+            ", ".join(f"{k}={v}" for k, v in sorted(summary.feeds.items())) or "none due"
+        )
+    else:
+        detail = (
+            f"files read={summary.files['read']} already done={summary.files['already_done']} "
+            f"unsupported={summary.files['unsupported']}"
+        )
     out.print(
         f"run {summary.run_id} {summary.status}: {summary.records} records in "
-        f"{summary.elapsed:.1f}s; files read={summary.files['read']} "
-        f"already done={summary.files['already_done']} "
-        f"unsupported={summary.files['unsupported']}"
+        f"{summary.elapsed:.1f}s; {detail}"
     )
     table = Table("outcome", "reason", "records")
     for key, n in sorted(summary.counts.items()):
@@ -618,6 +625,116 @@ def quickstart(
         "\nMore: etl query sql/queries/<name>.sql (sql/README.md), etl backfill PATH, "
         "etl sources sync && etl crawl"
     )
+
+
+# scheduling, deployment and status ---------------------------------------------------------------
+
+
+@app.command()
+def serve(
+    deployment: Annotated[
+        list[str] | None,
+        typer.Option("--deployment", "-d", help="Serve only this deployment (repeatable)."),
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Flow runs at once in this process.")] = None,
+    prefect_file: Annotated[
+        Path | None, typer.Option(help="Deployments file [default: prefect.yaml].")
+    ] = None,
+) -> None:
+    """Run the deployments of prefect.yaml on their schedules from this one process (hourly
+    crawl, daily maintenance; backfill and renormalize on demand) — no work pool or worker
+    needed. Stop with Ctrl-C; schedules are not paused on shutdown."""
+    import flows  # noqa: F401 - quiet Prefect defaults, before Prefect is imported
+    from flows.serve import PREFECT_FILE, serve_all
+
+    serve_all(prefect_file or PREFECT_FILE, names=deployment or None, limit=limit)
+
+
+@app.command()
+def deploy(
+    pool: Annotated[str, typer.Option(help="Process work pool (created if missing).")] = (
+        "mineral-news"
+    ),
+    prefect_file: Annotated[
+        Path | None, typer.Option(help="Deployments file [default: prefect.yaml].")
+    ] = None,
+) -> None:
+    """Register every deployment of prefect.yaml on the Prefect server (PREFECT_API_URL),
+    creating the process work pool if needed; then run `prefect worker start --pool POOL`
+    on each machine."""
+    import flows  # noqa: F401 - quiet Prefect defaults, before Prefect is imported
+    from flows.serve import PREFECT_FILE, deploy_all
+
+    result = deploy_all(prefect_file or PREFECT_FILE, pool)
+    out.print(result.stdout, markup=False, highlight=False)
+    if result.returncode:
+        err.print(result.stderr, markup=False, highlight=False)
+        _fail(ETLError(f"prefect deploy failed (exit {result.returncode})"))
+    out.print(f"next: prefect worker start --pool {pool}")
+
+
+@app.command()
+def status(
+    runs_limit: Annotated[int, typer.Option("--runs", help="How many recent runs.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Pipeline health at a glance: the last runs, and per source the last successful poll,
+    articles in the last day and week, extraction success rate, share of dated articles and
+    language mix. Sources whose volume or success rate dropped against their own history
+    are flagged (exit code 1 when any is)."""
+    from .health import recent_runs, source_health
+
+    try:
+        engine = _engine()
+        recent = recent_runs(engine, runs_limit)
+        healths = source_health(engine)
+    except ETLError as exc:
+        _fail(exc)
+    flagged = [h for h in healths if h.flags]
+    if as_json:
+        doc = {"runs": recent, "sources": [h.as_dict() for h in healths]}
+        print(json.dumps(doc, ensure_ascii=False, default=str))
+        raise typer.Exit(1 if flagged else 0)
+    runs_table = Table("id", "kind", "status", "started (UTC)", "seconds", "records", "outcomes")
+    for r in recent:
+        counts = r["counts"] or {}
+        outcomes = " ".join(f"{k}={v}" for k, v in sorted(counts.items()) if ":" not in k)
+        color = {"completed": "green", "running": "yellow"}.get(r["status"], "red")
+        runs_table.add_row(
+            str(r["id"]),
+            r["kind"],
+            f"[{color}]{r['status']}[/]",
+            r["started_at"][:19].replace("T", " "),
+            str(r["seconds"]),
+            str(r["records"]),
+            outcomes or "-",
+        )
+    out.print(runs_table)
+
+    def pct(x: float | None) -> str:
+        return "-" if x is None else f"{100 * x:.0f}%"
+
+    table = Table(
+        "source", "last success", "1d", "7d", "exp/day", "extracted", "dated", "languages", "flags"
+    )
+    for h in sorted(healths, key=lambda h: (not h.flags, h.name)):
+        table.add_row(
+            h.name if h.enabled else f"[dim]{h.name} (disabled)[/]",
+            str(h.last_success_at or "never")[:16],
+            str(h.articles_1d),
+            str(h.articles_7d),
+            "-" if h.expected_daily is None else f"{h.expected_daily:.1f}",
+            pct(h.extraction_rate_7d),
+            pct(h.dated_share_7d),
+            h.language_mix(),
+            f"[bold red]{', '.join(h.flags)}[/]" if h.flags else "[green]ok[/]",
+        )
+    out.print(table)
+    for h in flagged:
+        out.print(f"[red]{h.name}[/]: " + "; ".join(h.details.values()), soft_wrap=True)
+    if not healths:
+        out.print("no configured sources: etl sources sync (or etl sources add URL)")
+    raise typer.Exit(1 if flagged else 0)
 
 
 def main() -> None:
