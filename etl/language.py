@@ -20,8 +20,12 @@ def _init() -> None:
     with _lock:
         if not _ready:
             from langdetect import DetectorFactory
+            from langdetect.detector_factory import init_factory
 
             DetectorFactory.seed = 0  # langdetect is randomized; a fixed seed makes it repeatable
+            # langdetect publishes its global factory before loading the profiles; loading
+            # it here, under our lock, keeps two threads from seeing a half-built factory.
+            init_factory()
             _ready = True
 
 

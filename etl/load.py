@@ -4,12 +4,16 @@ Every statement here is multi-row (``unnest`` of arrays, or ``COPY`` for mention
 of hundreds of records costs a dozen round trips. Each record of the batch ends with exactly
 one row in ``ingest_records``; the outcomes are:
 
-``loaded``     a new article.
-``duplicate``  a new URL whose normalized text equals an earlier article's: stored, with
-               ``duplicate_of`` pointing at the first-seen article (nothing is thrown away).
-``seen``       the URL is already in the warehouse with the same text: nothing added.
-``updated``    the URL is known but its text changed: the old text goes to
-               ``article_versions`` and the article row is updated.
+``loaded``     a new article, the first of its story.
+``duplicate``  a new URL with the same story as a stored article (same text, a near duplicate,
+               or the outlet's re-post under the same headline; ``reason`` names the rule:
+               ``exact``, ``near``, ``title``): stored, with ``duplicate_of`` pointing at the
+               story's first article (nothing is thrown away). See ``etl.clusters``.
+``seen``       the page is already in the warehouse with the same text: nothing added
+               (``reason`` ``url_variant`` when it was fetched under another URL of a stored
+               page: a same-site canonical, AMP or mobile page).
+``updated``    the URL is known but its text changed (also a changed second capture in the
+               same batch): the old text goes to ``article_versions`` and the row is updated.
 ``skipped``    not an article (``reason`` says why: not_html, too_short, http_404, ...).
 ``failed``     an unexpected error while processing this record (``reason`` has it).
 """
@@ -24,8 +28,10 @@ from typing import TYPE_CHECKING, Any
 
 import psycopg
 
+from .clusters import STORY_LOCK, NewArticle, fingerprint, link_batch, write_fingerprints
+from .dedup import StoryDoc, same_story
 from .extract import ExtractedArticle
-from .urls import domain_of
+from .urls import canonical_key, domain_of, www_twin
 
 if TYPE_CHECKING:
     from .normalize import NormalizationResult
@@ -150,6 +156,147 @@ def _insert_articles(cur: psycopg.Cursor[Any], rows: list[tuple[Any, ...]]) -> d
     return {u: i for u, i in cur.fetchall()}
 
 
+@dataclass(slots=True)
+class _Page:
+    """A stored article found by URL: enough to decide seen / updated / url_variant."""
+
+    id: int
+    url: str
+    canonical_url: str | None
+    sha: str
+    published_at: Any
+    source_id: int | None
+    doc: StoryDoc | None  # only for pages that can be a variant (their text is needed)
+
+
+@dataclass(slots=True)
+class _KnownPages:
+    """Stored pages for a batch's URLs, their ``www.`` twins and same-site canonicals."""
+
+    by_url: dict[str, _Page]
+    by_canonical: dict[str, list[_Page]]
+    by_id: dict[int, _Page]
+
+    def page(self, url: str) -> _Page | None:
+        """The stored row of this very page (same URL, or its ``www.`` twin)."""
+        twin = www_twin(url)
+        return self.by_url.get(url) or (self.by_url.get(twin) if twin else None)
+
+    def variant(self, url: str, canonical: str | None) -> _Page | None:
+        """A stored page this one is another URL of: the page named by its same-site
+        canonical, or a stored page that names this URL as its canonical."""
+        ck = canonical_key(url, canonical)
+        if ck:
+            for u in (ck, www_twin(ck)):
+                if u and u in self.by_url:
+                    return self.by_url[u]
+        for u in (url, www_twin(url)):
+            for page in self.by_canonical.get(u or "", ()):
+                if page.url != url:
+                    return page
+        return None
+
+
+def _known_pages(cur: psycopg.Cursor[Any], arts: list[ExtractedArticle]) -> _KnownPages:
+    """One indexed query: stored pages under any name of the batch's pages."""
+    direct: set[str] = set()
+    keys: set[str] = set()
+    for a in arts:
+        for u in (a.url, www_twin(a.url)):
+            if u:
+                direct.add(u)
+        ck = canonical_key(a.url, a.canonical_url)
+        for u in (ck, www_twin(ck) if ck else None):
+            if u:
+                keys.add(u)
+    keys |= direct
+    found = _KnownPages({}, {}, {})
+    if not keys:
+        return found
+    cur.execute(
+        """SELECT id, url, canonical_url, content_sha256, published_at, source_id,
+                  CASE WHEN url = ANY(%(direct)s) THEN NULL ELSE text END, title, language
+           FROM articles
+           WHERE url = ANY(%(keys)s) OR canonical_url = ANY(%(direct)s)
+           ORDER BY id""",
+        {"direct": sorted(direct), "keys": sorted(keys)},
+    )
+    for aid, url, canon, sha, pub, src, text, title, lang in cur.fetchall():
+        doc = None
+        if text is not None:
+            doc = StoryDoc(
+                text,
+                url=url,
+                title=title,
+                source=src,
+                published_at=pub,
+                language=lang,
+                content_sha256=sha,
+            )
+        page = _Page(aid, url, canon, sha, pub, src, doc)
+        found.by_id[aid] = page
+        found.by_url.setdefault(url, page)
+        if canon and canonical_key(url, canon):
+            found.by_canonical.setdefault(canon, []).append(page)
+    return found
+
+
+def _update_articles(
+    cur: psycopg.Cursor[Any],
+    updates: list[tuple[int, Processed, int]],
+    normalizer_version: str | None,
+) -> dict[int, tuple[Any, int | None]]:
+    """Keep the current text of each article in ``article_versions`` and replace it with the
+    new one (one article at most once per call). Returns id -> (published_at, source_id)."""
+    rows = []
+    for _i, p, aid in updates:
+        a = p.article
+        assert a is not None
+        rows.append(
+            (
+                aid,
+                a.title,
+                a.text,
+                a.word_count,
+                a.content_sha256,
+                a.simhash,
+                json.dumps(a.authors),
+                a.published_at,
+                a.language,
+                a.language_confidence,
+                a.extractor_version,
+                normalizer_version if p.norm else None,
+                p.norm.main_country if p.norm else None,
+            )
+        )
+    cols = [list(c) for c in zip(*rows, strict=True)]
+    cur.execute(
+        """INSERT INTO article_versions (article_id, title, text, content_sha256, published_at,
+                                         valid_from)
+           SELECT id, title, text, content_sha256, published_at, updated_at
+           FROM articles WHERE id = ANY(%s)""",
+        (cols[0],),
+    )
+    cur.execute(
+        """UPDATE articles a SET title = u.title, text = u.text, word_count = u.word_count,
+               content_sha256 = u.sha, simhash = u.simhash,
+               authors = ARRAY(SELECT jsonb_array_elements_text(u.authors::jsonb)),
+               published_at = coalesce(u.published_at, a.published_at),
+               language = u.language, language_confidence = u.confidence,
+               extractor_version = u.extractor, normalizer_version = u.normalizer,
+               main_country = u.main_country, updated_at = now()
+           FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::int[], %s::text[],
+                       %s::bigint[], %s::text[], %s::timestamptz[], %s::text[], %s::real[],
+                       %s::text[], %s::text[], %s::text[])
+                AS u(id, title, text, word_count, sha, simhash, authors, published_at,
+                     language, confidence, extractor, normalizer, main_country)
+           WHERE a.id = u.id
+           RETURNING a.id, a.published_at, a.source_id""",
+        cols,
+    )
+    return {aid: (pub, src) for aid, pub, src in cur.fetchall()}
+
+
 def write_normalization(
     cur: psycopg.Cursor[Any], pairs: list[tuple[int, NormalizationResult]], replace: bool = False
 ) -> int:
@@ -240,119 +387,168 @@ def load_batch(
     counts: Counter[str] = Counter()
     outcome: dict[int, tuple[str, str | None, int | None]] = {}  # index -> (outcome, reason, id)
     with conn.transaction(), conn.cursor() as cur:
+        # One batch at a time decides and writes stories: two loaders running at once would
+        # not see each other's uncommitted rows, and two copies of a wire story crawled at the
+        # same moment would both become first articles. Held until commit (the load step only;
+        # extraction stays parallel). recluster() takes the same lock to rewrite stories.
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (STORY_LOCK,))
         arts = [(i, p) for i, p in enumerate(items) if p.outcome == "article" and p.article]
-        urls = list({p.article.url for _, p in arts if p.article})
-        hashes = list({p.article.content_sha256 for _, p in arts if p.article})
-        existing: dict[str, tuple[int, str]] = {}
-        by_hash: dict[str, int] = {}
-        if urls:
-            cur.execute("SELECT url, id, content_sha256 FROM articles WHERE url = ANY(%s)", (urls,))
-            existing = {u: (i, h) for u, i, h in cur.fetchall()}
-            cur.execute(
-                """SELECT content_sha256, min(coalesce(duplicate_of, id)) FROM articles
-                   WHERE content_sha256 = ANY(%s) GROUP BY content_sha256""",
-                (hashes,),
-            )
-            by_hash = dict(cur.fetchall())
         sources = _upsert_sources(cur, [p for _, p in arts])
 
-        originals: list[tuple[int, Processed]] = []
-        copies: list[tuple[int, Processed, int | str]] = []  # dup of an id, or of a batch hash
-        updates: list[tuple[int, Processed, int]] = []
-        batch_urls: dict[str, int] = {}  # url -> index of the first item with it
-        batch_hash: dict[str, int] = {}  # hash -> index of first new original with it
+        def source_of(a: ExtractedArticle) -> int | None:
+            return sources.get(domain_of(a.url) or "")
+
+        def doc_of(a: ExtractedArticle) -> StoryDoc:
+            return StoryDoc(
+                a.text,
+                url=a.url,
+                title=a.title,
+                source=source_of(a),
+                published_at=a.published_at,
+                language=a.language,
+                content_sha256=a.content_sha256,
+            )
+
+        known = _known_pages(cur, [p.article for _, p in arts if p.article])
+
+        new: list[tuple[int, Processed]] = []
+        # (record index, record, stored article id, or the index in `new` of a page first
+        # seen earlier in this batch whose id is known only after the insert)
+        updates: list[tuple[int, Processed, int | None, int | None]] = []
+        page_hash = {aid: k.sha for aid, k in known.by_id.items()}  # after this batch's updates
+        batch_pages: dict[str, int] = {}  # url (and www twin) -> index in `new`
+        batch_hash: dict[int, str] = {}  # index in `new` -> latest text hash in this batch
         for i, p in arts:
             a = p.article
             assert a is not None
-            if a.url in existing:
-                aid, old_hash = existing[a.url]
-                if old_hash == a.content_sha256:
-                    outcome[i] = ("seen", None, aid)
+            page = known.page(a.url)
+            if page is not None:
+                if page_hash[page.id] == a.content_sha256:
+                    outcome[i] = ("seen", None, page.id)
                 else:
-                    updates.append((i, p, aid))
-                    existing[a.url] = (aid, a.content_sha256)
+                    updates.append((i, p, page.id, None))
+                    page_hash[page.id] = a.content_sha256
                 continue
-            if a.url in batch_urls:
-                # The same page twice in one batch: the first copy is what gets stored.
-                outcome[i] = ("seen", "same_url_in_batch", None)
+            if a.url in batch_pages:
+                # The same page twice in one batch (two captures in one archive): the first is
+                # stored, a changed later one updates it like any later fetch would.
+                k = batch_pages[a.url]
+                if batch_hash[k] == a.content_sha256:
+                    outcome[i] = ("seen", "same_url_in_batch", None)
+                else:
+                    updates.append((i, p, None, k))
+                    batch_hash[k] = a.content_sha256
                 continue
-            batch_urls[a.url] = i
-            if a.content_sha256 in by_hash:
-                copies.append((i, p, by_hash[a.content_sha256]))
-            elif a.content_sha256 in batch_hash:
-                copies.append((i, p, a.content_sha256))
-            else:
-                batch_hash[a.content_sha256] = i
-                originals.append((i, p))
+            variant = known.variant(a.url, a.canonical_url)
+            if variant is not None and (
+                variant.sha == a.content_sha256
+                or (variant.doc is not None and same_story(doc_of(a), variant.doc))
+            ):
+                # Another URL of a stored page (its canonical, or a page naming it canonical).
+                outcome[i] = ("seen", "url_variant", variant.id)
+                continue
+            for u in (a.url, www_twin(a.url)):
+                if u:
+                    batch_pages[u] = len(new)
+            batch_hash[len(new)] = a.content_sha256
+            new.append((i, p))
+
+        # Exact copies, near duplicates and same-title re-posts: one query each for the batch.
+        fresh_docs = [
+            NewArticle.of(doc_of(p.article), source_of(p.article)) for _, p in new if p.article
+        ]
+        links = link_batch(cur, fresh_docs)
 
         def row(p: Processed, dup: int | None) -> tuple[Any, ...]:
             a = p.article
             assert a is not None
-            return _article_row(
-                a, sources.get(domain_of(a.url) or ""), dup, p.norm, normalizer_version
-            )
+            return _article_row(a, source_of(a), dup, p.norm, normalizer_version)
 
-        inserted = _insert_articles(cur, [row(p, None) for _, p in originals])
-        hash_to_id: dict[str, int] = {}
-        for i, p in originals:
+        # First articles of new stories, in story order (ids then follow publication order).
+        first = sorted(
+            (k for k, link in enumerate(links) if link is None), key=lambda k: fresh_docs[k].key
+        )
+        inserted = _insert_articles(cur, [row(new[k][1], None) for k in first])
+        new_id: dict[int, int] = {}
+        for k in first:
+            i, p = new[k]
             assert p.article is not None
             aid = inserted.get(p.article.url)
             outcome[i] = ("loaded", None, aid) if aid else ("seen", "concurrent_insert", None)
             if aid:
-                hash_to_id[p.article.content_sha256] = aid
-        dup_rows = []
-        for _i, p, target in copies:
-            dup_id = target if isinstance(target, int) else hash_to_id.get(target)
-            dup_rows.append(row(p, dup_id))
-        inserted_dups = _insert_articles(cur, dup_rows)
-        for i, p, _t in copies:
+                new_id[k] = aid
+        copies = [(k, link) for k, link in enumerate(links) if link is not None]
+        targets = [
+            link.root_id if link.batch_root is None else new_id.get(link.batch_root)
+            for _k, link in copies
+        ]
+        inserted_dups = _insert_articles(
+            cur, [row(new[k][1], target) for (k, _l), target in zip(copies, targets, strict=True)]
+        )
+        for (k, link), target in zip(copies, targets, strict=True):
+            i, p = new[k]
             assert p.article is not None
             aid = inserted_dups.get(p.article.url)
-            outcome[i] = ("duplicate", None, aid) if aid else ("seen", "concurrent_insert", None)
+            if not aid:
+                outcome[i] = ("seen", "concurrent_insert", None)
+            else:
+                # Its first article lost a concurrent insert: this copy stands alone for now.
+                outcome[i] = ("duplicate", link.rule, aid) if target else ("loaded", None, aid)
+                new_id[k] = aid
 
-        for i, p, aid in updates:
-            a = p.article
-            assert a is not None
-            cur.execute(
-                """INSERT INTO article_versions (article_id, title, text, content_sha256,
-                                                 published_at, valid_from)
-                   SELECT id, title, text, content_sha256, published_at, updated_at
-                   FROM articles WHERE id = %s""",
-                (aid,),
+        resolved: list[tuple[int, Processed, int]] = []
+        after: dict[int, tuple[Any, int | None]] = {}  # updated id -> (published_at, source)
+        for i, p, stored_id, first_k in updates:
+            aid = (
+                stored_id
+                if stored_id is not None
+                else new_id.get(-1 if first_k is None else first_k)
             )
-            cur.execute(
-                """UPDATE articles SET title = %s, text = %s, word_count = %s,
-                       content_sha256 = %s, simhash = %s, authors = %s, published_at =
-                       coalesce(%s, published_at), language = %s, language_confidence = %s,
-                       extractor_version = %s, normalizer_version = %s, main_country = %s,
-                       updated_at = now()
-                   WHERE id = %s""",
-                (
-                    a.title,
-                    a.text,
-                    a.word_count,
-                    a.content_sha256,
-                    a.simhash,
-                    a.authors,
-                    a.published_at,
-                    a.language,
-                    a.language_confidence,
-                    a.extractor_version,
-                    normalizer_version if p.norm else None,
-                    p.norm.main_country if p.norm else None,
-                    aid,
-                ),
-            )
-            outcome[i] = ("updated", None, aid)
+            if aid is None:  # its first version lost a concurrent insert
+                outcome[i] = ("seen", "concurrent_insert", None)
+                continue
+            resolved.append((i, p, aid))
+        # Two statements per round; an article changed twice in one batch takes two rounds,
+        # so each of its versions is kept in order.
+        rounds: list[list[tuple[int, Processed, int]]] = []
+        depth: dict[int, int] = {}
+        for upd in resolved:
+            r = depth.get(upd[2], 0)
+            depth[upd[2]] = r + 1
+            if r == len(rounds):
+                rounds.append([])
+            rounds[r].append(upd)
+        for batch_round in rounds:
+            after.update(_update_articles(cur, batch_round, normalizer_version))
+            for i, _p, aid in batch_round:
+                outcome[i] = ("updated", None, aid)
 
+        # Fingerprints of the stored articles (the triggers index their samples). An update
+        # keeps its story (same URL, same article); recluster() revisits it with the new text.
+        fps = [
+            fingerprint(
+                new_id[k], fresh_docs[k].doc, fresh_docs[k].source_id, samples=fresh_docs[k].samples
+            )
+            for k in range(len(new))
+            if k in new_id
+        ]
+        for _i, p, aid in resolved:
+            assert p.article is not None
+            doc = doc_of(p.article)
+            doc.published_at, source_id = after[aid]
+            fps.append(fingerprint(aid, doc, source_id))
+        write_fingerprints(cur, fps)
+
+        originals = [new[k] for k in first]
+        copies_ = [new[k] for k, _l in copies]
         fresh = [
             (outcome[i][2], p.norm)
-            for i, p in originals + [(c[0], c[1]) for c in copies]
+            for i, p in originals + copies_
             if outcome[i][0] in ("loaded", "duplicate") and p.norm is not None
         ]
         write_normalization(cur, [(aid, n) for aid, n in fresh if aid is not None])
         write_normalization(
-            cur, [(aid, p.norm) for _i, p, aid in updates if p.norm is not None], replace=True
+            cur, [(aid, p.norm) for _i, p, aid in resolved if p.norm is not None], replace=True
         )
 
         rec_rows = []

@@ -7,7 +7,8 @@ SELECT a.*
 FROM articles a
 WHERE a.duplicate_of IS NULL;
 
--- How many outlets ran each story: the first-seen article and its copies.
+-- How many outlets ran each story: the first-seen article and its copies (kept for existing
+-- queries; story_clusters has the same counts plus the outlets' names and time span).
 CREATE OR REPLACE VIEW story_copies AS
 SELECT s.id                                    AS story_id,
        s.title                                 AS story_title,
@@ -20,6 +21,57 @@ FROM articles s
 LEFT JOIN articles c ON c.duplicate_of = s.id
 WHERE s.duplicate_of IS NULL
 GROUP BY s.id, s.title, s.published_at, s.source_id;
+
+-- Story clusters: one row per story (a first article and every copy linked to it through
+-- duplicate_of, exact or near duplicates; see etl/clusters.py). size counts articles (distinct
+-- URLs), outlets counts distinct sources; a story nobody copied has size 1. Times: publication
+-- (first/last_published, span) and when the warehouse first stored each copy
+-- (first/last_seen). Filter on story_id to use articles_story_idx.
+CREATE OR REPLACE VIEW story_clusters AS
+SELECT c.story_id,
+       f.title                                  AS title,
+       f.url                                    AS first_url,
+       fs.domain                                AS first_source,
+       f.language                               AS language,
+       c.size,
+       c.outlets,
+       c.sources,
+       c.first_published,
+       c.last_published,
+       c.last_published - c.first_published     AS span,
+       c.first_seen,
+       c.last_seen
+FROM (SELECT coalesce(a.duplicate_of, a.id)                        AS story_id,
+             count(*)                                              AS size,
+             count(DISTINCT a.source_id)                           AS outlets,
+             array_agg(DISTINCT s.domain ORDER BY s.domain) FILTER (WHERE s.domain IS NOT NULL) AS sources,
+             min(a.published_at)                                   AS first_published,
+             max(a.published_at)                                   AS last_published,
+             min(a.first_seen_at)                                  AS first_seen,
+             max(a.first_seen_at)                                  AS last_seen
+      FROM articles a
+      LEFT JOIN sources s ON s.id = a.source_id
+      GROUP BY 1) c
+JOIN articles f ON f.id = c.story_id
+LEFT JOIN sources fs ON fs.id = f.source_id;
+
+-- Every appearance of every story: one row per stored article (URL) with its outlet, when it
+-- was published and when the warehouse first stored it. Re-fetches of a known page and its
+-- other URLs (AMP, canonical variants) are in ingest_records with outcome 'seen' and this
+-- article_id.
+CREATE OR REPLACE VIEW story_appearances AS
+SELECT coalesce(a.duplicate_of, a.id) AS story_id,
+       a.id                           AS article_id,
+       a.duplicate_of IS NULL         AS is_first,
+       a.source_id,
+       s.domain                       AS source,
+       a.url,
+       a.title,
+       a.language,
+       a.published_at,
+       a.first_seen_at                AS fetched_at
+FROM articles a
+LEFT JOIN sources s ON s.id = a.source_id;
 
 -- Mentions per day, kind and entity, over stories (copies excluded).
 CREATE OR REPLACE VIEW mentions_daily AS
