@@ -504,6 +504,23 @@ def _mentions_doc(res: Any) -> dict[str, Any]:
 
 
 @app.command()
+def recluster(
+    batch_size: Annotated[int, typer.Option(help="Articles per candidate lookup.")] = 500,
+    rebuild: Annotated[bool, typer.Option(help="Recompute every article's fingerprint "
+                                          "first (after changing the signature).")] = False,
+) -> None:
+    """Recompute story clusters (duplicate_of) for the whole warehouse, deterministically:
+    the same articles in any load order give the same clusters."""
+    from .clusters import recluster as run
+
+    try:
+        result = run(_engine(), batch_size=batch_size, rebuild=rebuild)
+    except ETLError as exc:
+        _fail(exc)
+    out.print(str(result))
+
+
+@app.command()
 def renormalize(
     batch_size: Annotated[int, typer.Option(help="Articles per transaction.")] = 500,
     workers: Annotated[int | None, typer.Option(help="Processes [default: cores].")] = None,

@@ -38,6 +38,8 @@ def test_backfill_extract_query_and_runs(db_url: str, tmp_path: Path) -> None:
     assert res.exit_code == 2 and "no_such_table" in res.output
     res = runner.invoke(app, ["runs"])
     assert res.exit_code == 0 and "backfill" in res.output
+    res = runner.invoke(app, ["recluster"])
+    assert res.exit_code == 0 and "articles=3" in res.output and "stories=3" in res.output
     res = runner.invoke(app, ["db", "status"])
     assert res.exit_code == 0 and "pending: none" in res.output
 
