@@ -133,8 +133,11 @@ def main() -> int:
                 ],
                 capture_output=True,
                 text=True,
-                check=True,
+                check=False,
             )
+            if proc.returncode != 0:
+                print(proc.stderr[-3000:], file=sys.stderr)
+                raise SystemExit(f"{mode} run failed (exit {proc.returncode})")
             results[mode] = json.loads(proc.stdout.strip().splitlines()[-1])
             print(f"{mode:9s} {results[mode]}")
     ratio = results["backfill"]["pages_per_s"] / results["baseline"]["pages_per_s"]
