@@ -286,53 +286,6 @@ def poll(
     return report
 
 
-def _claim(engine: Engine, limit: int, source_ids: Sequence[int] | None) -> list[Claim]:
-    if source_ids is None:
-        return claim_urls(engine, limit)
-    # etl.frontier.claim_urls restricted to some sources (a shard): the same round-robin
-    # over hosts, lease and lock-level re-check, plus the source filter. (A ``source_ids``
-    # argument on claim_urls would make this copy unnecessary.)
-    from .frontier import worker_id
-
-    lease = 900.0
-    with engine.begin() as conn:
-        rows = conn.execute(
-            sa.text(
-                """UPDATE frontier f SET state = 'in_progress', claimed_by = :w,
-                          claimed_at = now(), attempts = f.attempts + 1
-                   WHERE f.id IN (
-                       SELECT id FROM frontier
-                       WHERE id IN (
-                           SELECT id FROM (
-                               SELECT id, next_attempt_at, row_number() OVER (
-                                   PARTITION BY host ORDER BY next_attempt_at, id) AS rn
-                               FROM (SELECT id, host, next_attempt_at FROM frontier
-                                     WHERE ((state = 'pending' AND next_attempt_at <= now())
-                                            OR (state = 'in_progress' AND claimed_at
-                                                < now() - make_interval(secs => :lease)))
-                                       AND source_id = ANY(CAST(:only AS bigint[]))
-                                     ORDER BY next_attempt_at, id
-                                     LIMIT :scan) due
-                           ) ranked
-                           ORDER BY rn, next_attempt_at, id
-                           LIMIT :n)
-                         AND ((state = 'pending' AND next_attempt_at <= now())
-                              OR (state = 'in_progress'
-                                  AND claimed_at < now() - make_interval(secs => :lease)))
-                       FOR UPDATE SKIP LOCKED)
-                   RETURNING f.id, f.url, f.source_id, f.attempts"""
-            ),
-            {
-                "w": worker_id(),
-                "n": limit,
-                "lease": lease,
-                "scan": max(limit * 50, 10_000),
-                "only": list(source_ids),
-            },
-        ).all()
-    return [Claim(r.id, r.url, r.source_id, r.attempts) for r in sorted(rows, key=lambda r: r.id)]
-
-
 def _fetch_outcome(res: FetchResult) -> str:
     if res.outcome == "robots" and (res.error or "").startswith("robots_unreachable"):
         return "robots_unreachable"  # temporary, as in etl.crawl
@@ -355,7 +308,7 @@ def fetch_batch(
     ``claimed == 0`` means the frontier has nothing due.
     """
     settings = settings or get_settings()
-    claims = _claim(engine, limit, source_ids)
+    claims = claim_urls(engine, limit, source_ids=source_ids)
     batch = FetchedBatch(run_id=run_id, claimed=len(claims))
     if not claims:
         return batch

@@ -124,9 +124,14 @@ def add_urls(
 
 
 def claim_urls(
-    engine: Engine, limit: int, lease_seconds: float = 900.0, worker: str | None = None
+    engine: Engine,
+    limit: int,
+    lease_seconds: float = 900.0,
+    worker: str | None = None,
+    source_ids: Sequence[int] | None = None,
 ) -> list[Claim]:
-    """Claim up to ``limit`` due URLs for this worker (expired leases are reclaimed)."""
+    """Claim up to ``limit`` due URLs for this worker (expired leases are reclaimed),
+    optionally only URLs of ``source_ids`` (a shard of the sources)."""
     with engine.begin() as conn:
         rows = conn.execute(
             sa.text(
@@ -143,9 +148,11 @@ def claim_urls(
                                SELECT id, next_attempt_at, row_number() OVER (
                                    PARTITION BY host ORDER BY next_attempt_at, id) AS rn
                                FROM (SELECT id, host, next_attempt_at FROM frontier
-                                     WHERE (state = 'pending' AND next_attempt_at <= now())
-                                        OR (state = 'in_progress' AND claimed_at
-                                            < now() - make_interval(secs => :lease))
+                                     WHERE ((state = 'pending' AND next_attempt_at <= now())
+                                            OR (state = 'in_progress' AND claimed_at
+                                                < now() - make_interval(secs => :lease)))
+                                       AND (CAST(:only AS bigint[]) IS NULL
+                                            OR source_id = ANY(CAST(:only AS bigint[])))
                                      ORDER BY next_attempt_at, id
                                      LIMIT :scan) due
                            ) ranked
@@ -160,8 +167,13 @@ def claim_urls(
                        FOR UPDATE SKIP LOCKED)
                    RETURNING f.id, f.url, f.source_id, f.attempts"""
             ),
-            {"w": worker or worker_id(), "n": limit, "lease": lease_seconds,
-             "scan": max(limit * 50, 10_000)},
+            {
+                "w": worker or worker_id(),
+                "n": limit,
+                "lease": lease_seconds,
+                "scan": max(limit * 50, 10_000),
+                "only": list(source_ids) if source_ids is not None else None,
+            },
         ).all()
     return [Claim(r.id, r.url, r.source_id, r.attempts) for r in sorted(rows, key=lambda r: r.id)]
 
