@@ -26,7 +26,7 @@ from .config import Settings, get_settings
 from .errors import DatabaseError
 from .load import ArchiveDone, Processed, load_batch
 from .pipeline import Options, WorkItem, make_pool, ordered_map
-from .runs import RunSummary, finish_run, start_run
+from .runs import RunSummary, fail_run, finish_run, start_run
 
 __all__ = ["Progress", "backfill", "check_ready", "ingest_inputs"]
 
@@ -243,10 +243,7 @@ def backfill(
             batch_size=batch_size,
             on_progress=on_progress,
         )
-    except KeyboardInterrupt:
-        finish_run(engine, summary, "interrupted", "interrupted by the user")
-        raise
-    except Exception as exc:
-        finish_run(engine, summary, "failed", f"{type(exc).__name__}: {exc}")
+    except BaseException as exc:
+        fail_run(engine, summary, exc)
         raise
     return finish_run(engine, summary, "completed")

@@ -41,7 +41,7 @@ from .frontier import (
 )
 from .load import ArchiveDone, Processed, load_batch
 from .pipeline import Options, WorkItem, make_pool, ordered_map
-from .runs import RunSummary, finish_run, start_run
+from .runs import RunSummary, fail_run, finish_run, start_run
 from .sitemaps import parse_sitemap
 from .urls import normalize_url
 from .warcwriter import WarcArchive
@@ -255,11 +255,8 @@ def crawl(
                 on_progress=on_progress,
             )
         )
-    except KeyboardInterrupt:
-        finish_run(engine, summary, "interrupted", "interrupted by the user")
-        raise
-    except Exception as exc:
-        finish_run(engine, summary, "failed", f"{type(exc).__name__}: {exc}")
+    except BaseException as exc:
+        fail_run(engine, summary, exc)
         raise
     return finish_run(engine, summary, "completed")
 

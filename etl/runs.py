@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-__all__ = ["RunSummary", "finish_run", "start_run", "summary_markdown"]
+__all__ = ["RunSummary", "fail_run", "finish_run", "start_run", "summary_markdown"]
 
 
 @dataclass
@@ -102,6 +102,14 @@ def finish_run(
             },
         )
     return summary
+
+
+def fail_run(engine: Engine, summary: RunSummary, exc: BaseException) -> RunSummary:
+    """Record a run that stopped on an exception: ``interrupted`` for Ctrl-C, else
+    ``failed`` with the error. Counts of the batches already committed are kept."""
+    if isinstance(exc, KeyboardInterrupt):
+        return finish_run(engine, summary, "interrupted", "interrupted by the user")
+    return finish_run(engine, summary, "failed", f"{type(exc).__name__}: {exc}")
 
 
 def summary_markdown(summary: RunSummary) -> str:
