@@ -380,7 +380,7 @@ class Gazetteer:
                     row[i_amb] == "true",
                     fl,
                     foreign and _latin(alias),
-                    etype == "mineral" and lang == "de" and len(alias) >= 4,
+                    etype == "mineral" and lang == "de" and len(alias) >= 2,
                 )
                 k = fold(alias)
                 if kind == "symbol":

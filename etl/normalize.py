@@ -77,7 +77,7 @@ def _fs(words: str) -> frozenset[str]:
 NORMALIZER_SCHEMA = 1
 # Bump on any change of matching behaviour in this module; the rule tables below are
 # hashed into Normalizer.version as well, so editing them changes the version by itself.
-RULES_VERSION = "2025-06.1"
+RULES_VERSION = "2026-11.1"
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -162,6 +162,12 @@ Nassau Street|San Juan Capistrano|San Juan Basin|Tripoli, Lebanon|Plymouth, Mass
 Plymouth Rock|Stanley Cup|Morgan Stanley|Stanley Black|Douglas fir|Port Louis (Guadeloupe)|
 Holland Park|Salvador Dalí|Salvador Dali|Salvador, Bahia|Salvador da Bahia|
 Chile pepper|Chile peppers|chile pepper|chile peppers|South Georgia|North Georgia|
+Danish pastries|China clay|china clay|British thermal unit|British thermal units|
+Turkish delights|Swiss cheeses|Brussels sprouts|
+Korean Peninsula|Korean peninsula|Georgia-Pacific|Georgia Pacific|Schweizer Käse|
+Schweizer Käses|Китай-город|Китай-города|Китай-городе|Внутренняя Монголия|
+Внутренней Монголии|Внутреннюю Монголию|Внутренней Монголией|Внутрішня Монголія|
+Внутрішньої Монголії|Внутрішній Монголії|
 """
 _BLOCK_MINERAL = """
 gold medal|gold medals|gold medalist|gold medallist|gold medalists|gold medallists|
@@ -181,7 +187,7 @@ tin soldier|tin soldiers|nickel-and-dime|nickel and dime|nickel-and-dimed|iron o
 ironing out|ironed out|iron fist|iron curtain|Iron Curtain|iron man|Iron Man|iron lady|
 Iron Lady|Iron Dome|iron dome|iron will|iron grip|iron horse|Iron Maiden|iron age|Iron Age|
 Iron Mountain|iron lung|iron-clad|ironclad|cast iron|cast-iron|wrought iron|wrought-iron|
-pig iron|steam iron|pumping iron|Silicon Valley|silicon valley|Silicon Alley|salt lake|
+steam iron|pumping iron|Silicon Valley|silicon valley|Silicon Alley|salt lake|
 Salt Lake|Salt Lake City|salt flat|salt flats|salt marsh|salt marshes|salt water|saltwater|
 sea salt|table salt|grain of salt|pinch of salt|worth his salt|worth her salt|worth their salt|
 salt and pepper|salt in the wound|old salt|SALT treaty|hot coals|over the coals|
@@ -199,6 +205,9 @@ crude jokes|crude language|crude remarks|crude attempt|crude estimate|crude esti
 crude drawing|crude humour|crude humor|crude weapon|crude bomb|crude device|
 white phosphorus|Zircon missile|Zircon missiles|Zircon hypersonic|Titan (moon)|lithium (drug)|
 Platinum Equity|Gold Fields Ltd (company)|Iron Maiden|Heavy Metal|moly-cop|
+greenhouse gas|greenhouse gases|tear gas|nerve gas|laughing gas|exhaust gas|gas station|
+gas stations|gas mask|gas masks|gas giant|gas pedal|Gas geben|gas chamber|gas chambers|
+soleil de plomb|свинцовые тучи|свинцовых туч|свинцеві хмари|свинцевих хмар|
 """
 _BLOCK_ZH = """内蒙古|印度洋|马里兰|马里奥|阿曼达|铅笔|无锡|锡林郭勒|锡兰|锡金|铜锣湾|硅谷|
 中非合作|中非论坛|苏丹红"""
@@ -293,7 +302,8 @@ _FOLLOWER_OK = _fs(
     minerals metals industries industry airport port railway railways arab international
     islamic red press news today daily tribune herald journal monitor observer telegraph
     gazette broadcasting tv radio and or the of in on at for to with by from as is was will
-    would has have had said says"""
+    would has have had said says chemicals aerospace electric electricity ports railways
+    revenue authority commercial power airways shilling shekel defense defence pavilion"""
 )
 _SAY_VERBS = _fs("said says told added wrote tweeted posted noted argued insisted")
 _PRONOUNS = _fs("he she his her him")
@@ -318,7 +328,10 @@ MINERAL_CUES = _fs(
     комбинат запасы
     видобуток видобутку родовище родовища руда ціни ціна виробництво тонн експорт метал
     метали запаси
-    здабыча радовішча руда цэны тон экспарт метал"""
+    здабыча радовішча руда цэны тон экспарт метал
+    förderer vorräte vorrat productor productores producción exportador exportadores
+    производитель производителем производителей производителя поставки поставок
+    виробник виробником виробників виробника родовищ родовищах постачання"""
 )
 _POSITIVE_NEXT = _fs(
     """price prices priced output production producer producers mine mines mining miner miners
@@ -359,6 +372,10 @@ def _rule_tables_digest() -> str:
             sorted(_MINERAL_NEG_NEXT.items()),
             sorted(_MINERAL_NEG_PREV.items()),
             _KIND_WEIGHT,
+            _MAIN_TITLE_LATER,
+            _MAIN_DATELINE_BONUS,
+            _MAIN_NULL_RATIO,
+            _DATELINE.pattern,
         )
     )
     return hashlib.sha256(data.encode()).hexdigest()
@@ -484,7 +501,7 @@ _GERMAN_COMPOUND_HEADS = tuple(
             erze export exporte import importe markt märkte reserven lagerstätte
             lagerstätten industrie hütte hütten konzern konzerne produzent produzenten
             lieferung lieferungen nachfrage angebot batterie batterien barren händler
-            raffinerie gewinnung projekt projekte"""
+            raffinerie gewinnung projekt projekte vorrat vorräte förderer konzern"""
         )
     )
 )
@@ -522,6 +539,29 @@ _KIND_WEIGHT = {
 
 
 _WORD_CHAR_CACHE: dict[str, bool] = {}
+# English demonyms that are also language names, and the words that show the language sense
+_LANGUAGE_NAMES = _fs(
+    """french spanish portuguese german italian russian chinese japanese korean arabic dutch
+    turkish greek polish swedish danish norwegian finnish hungarian czech ukrainian hebrew
+    persian thai vietnamese indonesian malay mandarin cantonese hindi swahili romanian
+    bulgarian serbian croatian albanian armenian georgian kazakh mongolian"""
+)
+_LANGUAGE_NEXT = _fs(
+    """language languages speaking speaker speakers speak translation translations
+    translated subtitles subtitled dubbed version versions edition editions teacher
+    teachers lessons course courses dictionary grammar"""
+)
+_LANGUAGE_PREV = re.compile(
+    r"\b(?:in|into|speaks?|spoke|speaking|spoken|fluent in|learn|learning|learned|"
+    r"translated|translate|translation|from)\s+(?:[^\W\d_]+\s*(?:,|\band\b|\bor\b)\s*)*$"
+)
+# Unambiguous English country names and capitals that are also given names: checked for a
+# capitalized surname right after ("Israel Ramírez", "Kenya Brooks", "Paris Henderson").
+_GIVEN_NAMES = _fs(
+    """israel kenya paris india sofia victoria lima santiago kingston florence chelsea
+    brazil jamaica austin sydney georgia jordan chad china america"""
+)
+_COUNTRY_LIST_GLUE = re.compile(r"^\s*(?:,|and|та|і|и|й|und|et|y|e)\s*$")
 _OCEAN = ("ocean", "океан", "ozean", "océan", "oceano", "océano", "акіян")
 _SYMBOL_CHAIN = re.compile(r"(?<![\w/-])[A-Z][a-z]?(?:[-/][A-Z][a-z]?)+(?![\w/-])")
 _SYMBOL_TOKEN = re.compile(r"[A-Z][a-z]?")
@@ -552,7 +592,7 @@ class Normalizer:
     ) -> NormalizationResult:
         """Find the country and mineral mentions of an article."""
         cands = self._resolve(text or "", title, language, None)
-        return self._result(cands, len(text or ""))
+        return self._result(cands, len(text or ""), bool(title and title.strip()))
 
     def explain(
         self, text: str, title: str | None = None, language: str | None = None
@@ -736,7 +776,9 @@ class Normalizer:
                 trace.append(c)
         return final
 
-    def _result(self, cands: list[_Cand], text_len: int) -> NormalizationResult:
+    def _result(
+        self, cands: list[_Cand], text_len: int, has_title: bool = False
+    ) -> NormalizationResult:
         """Mentions in reading order, counts per entity (every mention counts, a group such
         as rare-earth-elements under its own id), the main country, and links: for every
         country and mineral named in the same sentence (the title is one sentence), the
@@ -757,7 +799,7 @@ class Normalizer:
         ]
         country_counts = Counter(m.entity_id for m in mentions if m.kind == "country")
         mineral_counts = Counter(m.entity_id for m in mentions if m.kind == "mineral")
-        main = _main_country(cands, text_len)
+        main = _main_country(cands, text_len, has_title)
         pairs: Counter[tuple[str, str]] = Counter()
         by_sentence: dict[tuple[str, int], tuple[set[str], set[str]]] = defaultdict(
             lambda: (set(), set())
@@ -779,29 +821,104 @@ class Normalizer:
         )
 
 
-def _main_country(cands: list[_Cand], text_len: int) -> str | None:
+_DATELINE = re.compile(
+    r"^\s*([^\W\d_][^\n—–(]{0,60}?)\s*(?:\([^)\n]{1,40}\)\s*)?[—–-]{1,2}\s", re.UNICODE
+)
+# AP-style state abbreviations and state names that place a dateline in the United States
+_US_DATELINE_STATES = re.compile(
+    r",\s*(?:Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass|Mich|Minn|"
+    r"Miss|Mo|Mont|Neb|Nev|N\.H|N\.J|N\.M|N\.Y|N\.C|N\.D|Okla|Ore|Pa|R\.I|S\.C|S\.D|Tenn|"
+    r"Vt|Va|Wash|W\.Va|Wis|Wyo)\.|,\s*(?:"
+    + "|".join(
+        w.title()
+        for w in sorted(US_STATES)
+        if "." not in w
+        and w
+        not in (
+            "ontario",
+            "quebec",
+            "alberta",
+            "british columbia",
+            "manitoba",
+            "saskatchewan",
+            "nova scotia",
+            "new brunswick",
+            "newfoundland",
+            "georgia",
+        )
+    )
+    + r")\b"
+)
+_MAIN_TITLE_LATER = 0.6  # title mentions after the first country of the title
+_MAIN_DATELINE_BONUS = 5.0
+_MAIN_NULL_RATIO = 2.0
+
+
+def _dateline(text: str) -> tuple[int, str] | None:
+    """The dateline of a wire story ("AUGUSTA, Ga. —", "JAKARTA (Meridian Wire) —",
+    "Berlin/Peking (ERD) –"): (end offset, the place part), or None."""
+    m = _DATELINE.match(text[:120])
+    if m is None:
+        return None
+    place = m.group(1)
+    if len(place.split()) > 5:
+        return None
+    # a real dateline is upper case or a capitalized place list ("Berlin/Peking")
+    if not (
+        place.isupper()
+        or all(
+            w[:1].isupper()
+            for w in re.split(r"[\s/,]+", place)
+            if w and w[0].isalpha() and len(w) > 3
+        )
+    ):
+        return None
+    return m.end(), place
+
+
+def _main_country(cands: list[_Cand], text_len: int, has_title: bool = False) -> str | None:
     """The country the article is about (better than CLIFF's "most mentioned").
 
     Each mention weighs by kind (names 1.0, former names 0.9, capitals 0.7, adjectives and
     demonyms 0.6; aliases resolved by a context rule x0.9) and by position: a title mention
-    x5, a mention in the first sentence x2, other mentions 1.0-1.5 from the end of the text
-    to its start. Text mentions of one country add up with diminishing returns (the k-th
+    x5 (x3 for the countries after the first one in the title: the headline's subject comes
+    first), a mention in the first sentence x2, other mentions 1.0-1.5 from the end of the
+    text to its start. Text mentions of one country add up with diminishing returns (the k-th
     strongest counts 0.85^k), so a country named in the title and the lead is not outvoted
-    by one that is merely listed often. Ties go to the earliest mention, then the ISO code.
+    by one that is merely listed often. A dateline ("SANTO DOMINGO —", "AUGUSTA, Ga. —")
+    adds a bonus to the country it names (a U.S. state abbreviation names the US).
+
+    No main country (``None``) for global stories: when the title names no country and no
+    country scores at least twice the runner-up (market wrap-ups, explainers); only when
+    there is a title (``has_title``).
+    Ties go to the earliest mention, then the ISO code.
     """
     title: dict[str, float] = defaultdict(float)
     body: dict[str, list[float]] = defaultdict(list)
     first: dict[str, tuple[int, int]] = {}
+    title_first: str | None = None
+    dateline: tuple[int, str] | None = None
+    bonus: dict[str, float] = {}
     for c in cands:
+        if c.fld.name == "text":
+            dateline = _dateline(c.fld.text)
+            if dateline and _US_DATELINE_STATES.search(dateline[1]):
+                bonus["US"] = _MAIN_DATELINE_BONUS
+            break
+    for c in sorted(cands, key=lambda c: (c.fld.name != "title", c.start)):
         if c.etype != "country" or c.entity is None:
             continue
         w = _KIND_WEIGHT.get(c.entries[0].kind, 1.0)
         if "ambiguous_resolved" in c.flags:
             w *= 0.9
         if c.fld.name == "title":
-            title[c.entity] += 5.0 * w
+            if title_first is None:
+                title_first = c.entity
+            title[c.entity] += 5.0 * w * (1.0 if c.entity == title_first else _MAIN_TITLE_LATER)
             pos = (0, c.start)
         else:
+            if dateline and c.end <= dateline[0]:
+                bonus[c.entity] = _MAIN_DATELINE_BONUS
             if c.sentence == 0:
                 w *= 2.0
             else:
@@ -809,12 +926,24 @@ def _main_country(cands: list[_Cand], text_len: int) -> str | None:
             body[c.entity].append(w)
             pos = (1, c.start)
         first[c.entity] = min(first.get(c.entity, pos), pos)
-    if not first:
+    if not first and not bonus:
         return None
     score = {}
-    for iso in first:
+    for iso in set(first) | set(bonus):
         ws = sorted(body.get(iso, ()), reverse=True)
-        score[iso] = title.get(iso, 0.0) + sum(w * 0.85**k for k, w in enumerate(ws))
+        score[iso] = (
+            title.get(iso, 0.0) + sum(w * 0.85**k for k, w in enumerate(ws)) + bonus.get(iso, 0.0)
+        )
+        first.setdefault(iso, (1, 0))
+    ranked = sorted(score.values(), reverse=True)
+    if (
+        has_title
+        and not title
+        and not bonus
+        and len(ranked) > 1
+        and ranked[0] < _MAIN_NULL_RATIO * ranked[1]
+    ):
+        return None
     return min(score, key=lambda iso: (-round(score[iso], 9), first[iso], iso))
 
 
@@ -852,6 +981,10 @@ class _Doc:
             lst.sort(key=lambda o: o.nstart)
         self.mineral_starts = {k: [o.nstart for o in v] for k, v in self.minerals_by_field.items()}
         self.us_in_doc = self.support["US"] > 0
+        self.demonym_ends: dict[str, set[int]] = defaultdict(set)
+        for c in cands:
+            if c.etype == "country" and c.entries[0].kind == "demonym":
+                self.demonym_ends[c.fld.name].add(c.nend)
 
     # ------------------------------------------------------------------ decision
 
@@ -869,6 +1002,15 @@ class _Doc:
             nxt = _next_words(c.fld.norm, c.nend, 1)
             if nxt and nxt[0].startswith(_OCEAN):
                 return None, "an ocean (Indian Ocean, Индийский океан)", False
+            if c.key in _LANGUAGE_NAMES and self.language_name(c):
+                return None, "a language name ('in French', 'Spanish-language')", False
+        if (
+            c.etype == "country"
+            and c.key in _GIVEN_NAMES
+            and e0.lang in ("en", "")
+            and self.person_like(c, after_only=True)
+        ):
+            return None, "looks like a person's name (given name)", False
         if not ambiguous and not (c.etype == "country" and e0.kind == "capital"):
             key = c.key
             if (c.etype, key) not in _RULES:
@@ -891,6 +1033,8 @@ class _Doc:
             supported = [e for e in ents if self.support[e]]
             if len(supported) == 1:
                 return supported[0], "ambiguous alias; country named elsewhere", True
+            if len(ents) == 1 and self.country_list_neighbour(c):
+                return ents[0], "ambiguous alias in a list of countries ('Ghana and Mali')", True
             return None, "ambiguous alias without support", False
         if any(e.kind == "symbol" for e in c.entries):
             return ents[0], "element symbol in a chain (Nd-Pr, Ni/Co)", True
@@ -923,13 +1067,30 @@ class _Doc:
     def is_alias(self, word: str) -> bool:
         return fold(word) in self.n.automaton
 
-    def person_like(self, c: _Cand) -> bool:
+    def person_like(self, c: _Cand, after_only: bool = False) -> bool:
         """ "Michael Jordan", "Jordan Peterson", "Chad Smith", "Jordan said he..." - a
         capitalized given name or surname next to the word, or a said-he pattern. Skipped
-        in Title Case Headlines, where capitals carry no information."""
+        in Title Case Headlines, where capitals carry no information. ``after_only``: only
+        a capitalized surname right after counts (for unambiguous country names that are
+        also given names: "Israel Ramírez", "Paris Henderson")."""
         f = c.fld
         text = f.text
         if f.titlecase:
+            return False
+        if after_only:
+            if c.end + 1 < len(text) and text[c.end] == " " and text[c.end + 1].isupper():
+                m = _WORD.match(text, c.end + 1)
+                if m:
+                    nxt = m.group(0)
+                    return (
+                        not nxt.isupper()
+                        and nxt.lower() not in _FOLLOWER_OK
+                        and nxt.lower() not in _CAP_STOP
+                        and not self.is_alias(nxt)
+                        and not self.is_alias(
+                            nxt + " " + (_WORD.findall(text, m.end(), m.end() + 20)[:1] or [""])[0]
+                        )
+                    )
             return False
         words_after = _WORD.findall(text, c.end, c.end + 40)[:4]
         if (
@@ -987,10 +1148,54 @@ class _Doc:
                 return True
         return False
 
+    def language_name(self, c: _Cand) -> bool:
+        """'published in English, French and Portuguese', 'Spanish-language edition',
+        'speaks French': a demonym used as the name of a language."""
+        norm = c.fld.norm
+        nxt = _next_words(norm, c.nend, 1)
+        if nxt and nxt[0] in _LANGUAGE_NEXT:
+            return True
+        after = norm[c.nend : c.nend + 12]
+        if after[:1].isalnum() or re.match(
+            r" (?![Aa]nd\b|[Oo]r\b)[^\W\d_]",
+            c.fld.text[c.fld.orig(c.nend) : c.fld.orig(c.nend) + 6],
+        ):
+            return False  # followed by a noun: "French companies"
+        before = norm[max(0, c.nstart - 80) : c.nstart]
+        return _LANGUAGE_PREV.search(before) is not None
+
+    def country_list_neighbour(self, c: _Cand) -> bool:
+        """An unambiguous country mention right before or after, joined by a comma or
+        'and' ('Ghana and Mali', 'Гана та Малі')."""
+        norm = c.fld.norm
+        for o in self.cands:
+            if o is c or o.etype != "country" or o.fld is not c.fld:
+                continue
+            if any(e.ambiguous for e in o.entries):
+                continue
+            if 0 <= c.nstart - o.nend <= 8:
+                gap = norm[o.nend : c.nstart]
+            elif 0 <= o.nstart - c.nend <= 8:
+                gap = norm[c.nend : o.nstart]
+            else:
+                continue
+            if _COUNTRY_LIST_GLUE.match(gap):
+                return True
+        return False
+
     def mineral_context(self, c: _Cand) -> bool:
+        norm = c.fld.norm
+        if c.nend < len(norm) and is_word_char(norm[c.nend]):
+            return True  # German compound with a commodity head (Silberpreis)
         toks = c.fld.sentence_tokens(c.sentence)
         if toks & MINERAL_CUES:
             return True
+        if c.fld.name in self.demonym_ends and (
+            norm[: c.nstart].rstrip()
+            and len(norm[: c.nstart].rstrip()) in self.demonym_ends[c.fld.name]
+            and norm[c.nstart - 1 : c.nstart] == " "
+        ):
+            return True  # a country adjective right before: "российского урана", "Chilean copper"
         for o in self.minerals_by_field[c.fld.name]:
             if o is not c and o.sentence == c.sentence and not any(e.ambiguous for e in o.entries):
                 return True
@@ -1028,7 +1233,11 @@ def _rule_georgia(d: _Doc, c: _Cand, ents: list[str]) -> tuple[str | None, str]:
     )
     if m and m.group(1)[:1].isupper():
         place = m.group(1).split()[-1]
-        if not d.is_alias(place) and place.lower() not in _CAP_STOP:
+        if (
+            not d.is_alias(place)
+            and place.lower() not in _CAP_STOP
+            and fold(place) not in GEORGIA_GE_CUES  # "Chiatura, Georgia" is the country
+        ):
             return None, f"U.S. state ('{place}, Georgia')"
     us = ge = 0.0
     sent = c.sentence
@@ -1076,11 +1285,19 @@ def _rule_case(default: str) -> RuleFn:
     return rule
 
 
+_BIRD_CUES = _fs(
+    """poultry thanksgiving turkeys gobble gobbler hens flock flocks feathers roast roasted
+    stuffing gravy butterball"""
+)
+
+
 def _rule_turkey(d: _Doc, c: _Cand, ents: list[str]) -> tuple[str | None, str]:
     """'Turkey' (case-sensitive alias) is the bird after 'a', 'roast', 'wild',
     'Thanksgiving'... or before 'sandwich', 'dinner', 'breast'..."""
     prev = d.prev(c, 1)
     nxt = d.next(c, 1)
+    if c.fld.sentence_tokens(c.sentence) & _BIRD_CUES:
+        return None, "the bird (poultry words in the sentence)"
     if prev and prev[0] in {
         "a",
         "roast",
@@ -1276,7 +1493,7 @@ def _mineral_rule(
 
         if n1 in neg_next and not positive():
             return None, f"'{c.surface} {n1}'"
-        if p1 in neg_prev and n1 not in _POSITIVE_NEXT:
+        if p1 in neg_prev and n1 not in _POSITIVE_NEXT and not d.list_neighbour(c):
             return None, f"'{p1} {c.surface}'"
         if p1 in ("a", "an") and c.key in ("tin", "nickel", "copper") and not positive():
             return None, f"'a {c.surface}'"
@@ -1323,7 +1540,9 @@ _MINERAL_NEG_NEXT: dict[str, frozenset[str]] = {
 _MINERAL_NEG_PREV: dict[str, frozenset[str]] = {
     "lead": _VERB_PREV | _fs("the took take takes taking taken their his her its our a an"),
     "gold": _fs("won win wins winning olympic claimed claim"),
-    "silver": _fs("won win wins winning olympic claimed"),
+    "silver": _fs("won win wins winning olympic claimed took take takes taking taken grabbed"),
+    "copper": _fs("retired bent former young old local friendly off duty plainclothes"),
+    "kohle": _fs("viel richtig ordentlich mehr wenig keine"),
     "platinum": _fs("went go goes going gone double triple multi"),
     "cobalt": _fs("chevrolet chevy"),
     "coals": _fs("hot glowing burning live"),
@@ -1358,6 +1577,73 @@ def _rule_crude(d: _Doc, c: _Cand, ents: list[str]) -> tuple[str | None, str]:
     return None, "'crude' as an adjective"
 
 
+_gas_next = _fs(
+    """prices price flows flow supplies supply exports export imports import pipeline
+    pipelines field fields futures market markets demand production output reserves storage
+    bills tariffs shipments deliveries producer producers giant company companies utility
+    utilities plant plants power consumption sales contract contracts hub hubs infrastructure
+    sector industry exploration drilling deposit deposits well wells transit tanker tankers
+    cargoes terminal terminals grid stocks inventories"""
+)
+_gas_prev = _fs(
+    """oil natural liquefied shale pipeline russian algerian norwegian qatari european asian
+    american u.s us iranian azerbaijani turkmen israeli egyptian nigerian australian
+    dutch british german cheap costly imported piped of"""
+)
+
+
+def _rule_gas(d: _Doc, c: _Cand, ents: list[str]) -> tuple[str | None, str]:
+    """Bare 'gas' is natural gas in an energy context: an energy-market word right after
+    ("gas prices", "gas flows", "gas pipeline"), a supplier/market word right before
+    ("Algerian gas", "oil and gas", "European gas"), or another energy commodity in the
+    sentence. Not: greenhouse/tear gas (blocking phrases), "gas" alone."""
+    prev = d.prev(c, 2)
+    nxt = d.next(c, 1)
+    if nxt and nxt[0] in _gas_next:
+        return "natural-gas", "energy-market word after 'gas'"
+    if prev and (
+        prev[-1] in _gas_prev
+        or (prev[-1] in ("and", "or") and len(prev) > 1 and prev[0] in ("oil", "coal", "crude"))
+    ):
+        return "natural-gas", "energy word before 'gas'"
+    for o in d.minerals_by_field[c.fld.name]:
+        if (
+            o is not c
+            and o.sentence == c.sentence
+            and o.entries[0].entity_id
+            in ("crude-oil", "coal", "natural-gas", "coking-coal", "uranium")
+        ):
+            return "natural-gas", "another energy commodity in the sentence"
+    return None, "'gas' without energy-market context"
+
+
+def _rule_crown_dependency(d: _Doc, c: _Cand, ents: list[str]) -> tuple[str | None, str]:
+    """'Jersey' / 'Guernsey' (case-sensitive; New Jersey, Jersey City, Jersey cows are
+    blocking phrases): the island unless it looks like a person's name or is a shirt
+    ("a Jersey"); a possessive ("Jersey's regulator") or a place preposition before it
+    decides for the island, otherwise support elsewhere is needed."""
+    if d.person_like(c):
+        return None, "looks like a person's name"
+    prev = d.prev(c, 1)
+    after = c.fld.norm[c.nend : c.nend + 3]
+    if after.startswith(("'s", "’s")) or (
+        prev and prev[0] in {"in", "of", "from", "to", "on", "island", "bailiwick"}
+    ):
+        return ents[0], "the island (possessive or place preposition)"
+    if d.support[ents[0]]:
+        return ents[0], "the island named elsewhere"
+    return None, "no evidence for the island"
+
+
+def _rule_pig_iron(d: _Doc, c: _Cand, ents: list[str]) -> tuple[str | None, str]:
+    """'pig iron' is an iron-ore product, except in a sentence about nickel, where it is
+    nickel pig iron (Indonesian "pig iron exports"): then it adds nothing."""
+    for o in d.minerals_by_field[c.fld.name]:
+        if o.sentence == c.sentence and o.entries[0].entity_id == "nickel":
+            return None, "nickel pig iron (nickel in the sentence)"
+    return ents[0], "pig iron -> iron-ore"
+
+
 _RULES: dict[tuple[str, str], RuleFn] = {
     ("country", "georgia"): _rule_georgia,
     ("country", "georgian"): _rule_georgia,
@@ -1375,6 +1661,10 @@ _RULES: dict[tuple[str, str], RuleFn] = {
     ("country", "dominican"): _rule_dominican,
     ("country", "dominicans"): _rule_dominican,
     ("country", "washington"): _rule_washington,
+    ("country", "holland"): _rule_person_or("NL"),
+    ("country", "lao"): _rule_person_or("LA"),
+    ("country", "jersey"): _rule_crown_dependency,
+    ("country", "guernsey"): _rule_crown_dependency,
     ("mineral", "lead"): _mineral_rule(
         _MINERAL_NEG_NEXT["lead"], _MINERAL_NEG_PREV["lead"], need_positive=True
     ),
@@ -1386,7 +1676,7 @@ _RULES: dict[tuple[str, str], RuleFn] = {
         _MINERAL_NEG_NEXT["platinum"], _MINERAL_NEG_PREV["platinum"]
     ),
     ("mineral", "cobalt"): _mineral_rule(_MINERAL_NEG_NEXT["cobalt"], _MINERAL_NEG_PREV["cobalt"]),
-    ("mineral", "copper"): _mineral_rule(_MINERAL_NEG_NEXT["copper"]),
+    ("mineral", "copper"): _mineral_rule(_MINERAL_NEG_NEXT["copper"], _MINERAL_NEG_PREV["copper"]),
     ("mineral", "nickel"): _mineral_rule(_MINERAL_NEG_NEXT["nickel"]),
     ("mineral", "zircon"): _mineral_rule(_MINERAL_NEG_NEXT["zircon"], _MINERAL_NEG_PREV["zircon"]),
     ("mineral", "silicon"): _mineral_rule(_MINERAL_NEG_NEXT["silicon"]),
@@ -1395,6 +1685,9 @@ _RULES: dict[tuple[str, str], RuleFn] = {
     ("mineral", "oil"): _mineral_rule(_MINERAL_NEG_NEXT["oil"], _MINERAL_NEG_PREV["oil"]),
     ("mineral", "salt"): _mineral_rule(need_positive=True),
     ("mineral", "crude"): _rule_crude,
+    ("mineral", "gas"): _rule_gas,
+    ("mineral", "pig iron"): _rule_pig_iron,
+    ("mineral", "kohle"): _mineral_rule(frozenset(), _MINERAL_NEG_PREV["kohle"]),
 }
 _CASE_RULE_KEYS = frozenset(k for k, r in _RULES.items() if not getattr(r, "marks_resolved", True))
 # Rules chosen by the set of candidate entities when no rule is keyed by the alias itself

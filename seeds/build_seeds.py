@@ -775,7 +775,7 @@ def build_countries() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
                 cs,
                 amb,
             )
-        if lang in SLAVIC:
+        if lang in SLAVIC and "i" not in gram:  # "i": listed as is (nationality nouns)
             if kind == "demonym":
                 gen = slavic_adjective_forms(alias, lang)
             else:

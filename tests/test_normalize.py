@@ -626,3 +626,116 @@ def test_build_and_match_speed(norm: Normalizer) -> None:
     # generous bounds for a shared CI machine; typical numbers are ~0.2 s and ~2 ms
     assert build < 5.0
     assert per_article < 0.05
+
+
+# --------------------------------------------------------------------- 2026 tagger fixes
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The report was published in English, French and Portuguese.", []),
+        ("The Spanish-language edition of the magazine now covers mining.", []),
+        ("She speaks French and German.", []),
+        ("French companies bought Spanish copper assets.", ["ES", "FR"]),
+        ("Israel Ramírez, a metals strategist, expects zinc to outperform.", []),
+        ("Analyst Kenya Brooks downgraded the gold miner to neutral.", []),
+        ("Paris Henderson was appointed chief financial officer.", []),
+        ("Israel Chemicals raised potash output in Israel.", ["IL"]),
+        ("Kenya Airways resumed flights to Nairobi.", ["KE"]),
+        ("Visitors were offered Turkish delight and Danish pastries.", []),
+        ("Tensions on the Korean Peninsula rose after another missile test.", []),
+        ("Georgia-Pacific cut prices for paper towels.", []),
+        ("Holland's largest port handled less coal this year.", ["NL"]),
+        ("Lao potash exports to China have tripled since 2020.", ["CN", "LA"]),
+        ("Jersey's financial regulator fined a trust company.", ["JE"]),
+        ("Turkey prices rose ahead of the holidays, a poultry farmers' group said.", []),
+        ("Prices were quoted in British thermal units.", []),
+        ("Die Löcher im Schweizer Käse entstehen durch Kohlendioxid.", []),
+        ("In Chiatura, Georgia's old manganese mines look to the battery age.", ["GE"]),
+    ],
+)
+def test_language_names_people_fixed_expressions(
+    norm: Normalizer, text: str, expected: list[str]
+) -> None:
+    assert sorted(set(countries(norm, text))) == expected
+
+
+def test_ambiguous_country_in_a_list(norm: Normalizer) -> None:
+    assert countries(norm, "Гана та Малі збільшують видобуток золота.", "uk") == ["GH", "ML"]
+
+
+@pytest.mark.parametrize(
+    "text, language, expected",
+    [
+        ("Thermal coal prices at Newcastle slid.", None, ["coal"]),
+        ("Pig iron output in Brazil rose as blast furnaces restarted.", None, ["iron-ore"]),
+        ("Indonesia weighs a levy on nickel ore and pig iron exports.", None, ["nickel"]),
+        ("Rhodesia's chrome exports evaded sanctions.", None, ["chromium"]),
+        ("Algerian gas flows to Italy were steady.", None, ["natural-gas"]),
+        ("European gas prices jumped.", None, ["natural-gas"]),
+        (
+            "Barite demand depends on oil and gas drilling.",
+            None,
+            ["barite", "crude-oil", "natural-gas"],
+        ),
+        ("Greenhouse gas emissions fell.", None, []),
+        ("He filled up at the gas station.", None, []),
+        ("The sprinter took silver behind the champion.", None, []),
+        ("A retired copper from Manchester testified.", None, []),
+        ("Nigeria wants to revive its lead and zinc mining industry.", None, ["lead", "zinc"]),
+        ("Samarium-cobalt magnets are used in guidance systems.", None, ["cobalt", "samarium"]),
+        ("Der Silberpreis stieg auf ein Rekordhoch.", "de", ["silver"]),
+        ("Der Tschad hat die Lizenz eines Ölkonzerns widerrufen.", "de", ["crude-oil"]),
+        ("Mit dem Verkauf hat er richtig viel Kohle gemacht.", "de", []),
+        ("Вашингтон призвал отказаться от российского урана.", "ru", ["uranium"]),
+        ("Европейские цены на газ выросли.", "ru", ["natural-gas"]),
+        ("Мідь подорожчала через страйк у Чилі.", "uk", ["copper"]),
+        ("Над городом нависли свинцовые тучи.", "ru", []),
+    ],
+)
+def test_mineral_senses(
+    norm: Normalizer, text: str, language: str | None, expected: list[str]
+) -> None:
+    assert sorted(set(minerals(norm, text, language))) == expected
+
+
+def test_main_country_dateline(norm: Normalizer) -> None:
+    text = (
+        "AUGUSTA, Ga. — A South Korean battery maker opened a plant outside Augusta, the "
+        "latest South Korean investment in the American Southeast. The cells qualify for "
+        "U.S. tax credits."
+    )
+    res = norm.normalize(text, title="South Korean battery maker opens Georgia plant")
+    assert res.main_country == "US"
+    res = norm.normalize(
+        "SANTO DOMINGO — The storm shut ports and a nickel smelter. It first struck "
+        "Dominica. The Dominican Republic closed its ports.",
+        title="Hurricane shuts ports from Dominica to Jamaica",
+    )
+    assert res.main_country == "DO"
+
+
+def test_main_country_title_subject_first(norm: Normalizer) -> None:
+    res = norm.normalize(
+        "Польша закрыла переходы на границе с Белоруссией. В Белоруссии ждут решения.",
+        title="Польша закрыла границу с Белоруссией",
+        language="ru",
+    )
+    assert res.main_country == "PL"
+
+
+def test_main_country_none_for_global_wrap(norm: Normalizer) -> None:
+    res = norm.normalize(
+        "Copper rose 1.2% on the London Metal Exchange. Demand from China held up. "
+        "Traders await US inflation data. Chile output slipped.",
+        title="Metals wrap: copper climbs, gold steadies",
+    )
+    assert res.main_country is None
+    # a title that names no country, but a body that is clearly about one
+    res = norm.normalize(
+        "Ceramics makers in Britain warned of closures. The UK imports half its gas. "
+        "British potters pay more than rivals in Norway.",
+        title="Gas bills push potteries to the brink",
+    )
+    assert res.main_country == "GB"

@@ -21,8 +21,8 @@ import pycountry
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from source_articles import ARTICLES  # noqa: E402
-from source_sentences import SENTENCES  # noqa: E402
+from source_articles import ARTICLES
+from source_sentences import SENTENCES
 
 LANGS = {"en", "de", "ru", "uk", "es", "fr", "zh"}
 

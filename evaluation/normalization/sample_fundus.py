@@ -1,6 +1,6 @@
 """Tag real news text from the fundus-dev corpus and print what the normalizer finds.
 
-    python evaluation/normalization/sample_fundus.py ../shared/corpus/fundus-dev [--n 10] [--lang en]
+    python evaluation/normalization/sample_fundus.py CORPUS [--n 10] [--lang en]
 
 There is no gold standard for mentions in that corpus: this prints, per article, the title,
 the main country and every distinct (kind, id, surface) with its count, for a person to

@@ -248,7 +248,7 @@ S("en", "Mexican silver output fell as the Peñasquito mine was blockaded.", "MX
 S("en", "Peru's silver and zinc miners expect higher output next year.", "PE", "silver zinc", "silver multi-mineral")
 S("en", "The sprinter took silver behind the Jamaican champion.", "JM", "", "silver idiom demonym")
 S("en", "Nickel prices on the LME slumped as Indonesian supply flooded the market.", "ID", "nickel", "nickel exchange-name demonym")
-S("en", "Philippine nickel ore shipments to China rose to a record.", "PH", "nickel", "nickel demonym")
+S("en", "Philippine nickel ore shipments to China rose to a record.", "PH CN", "nickel", "nickel demonym")
 S("en", "Copper cathode premiums in China rose to a six-month high.", "CN", "copper", "copper")
 S("en", "The bank offered a copper-bottomed guarantee to bondholders.", "", "", "copper idiom")
 S("en", "A retired copper from Manchester testified at the inquiry.", "", "", "copper idiom")
