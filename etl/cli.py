@@ -506,8 +506,12 @@ def _mentions_doc(res: Any) -> dict[str, Any]:
 @app.command()
 def recluster(
     batch_size: Annotated[int, typer.Option(help="Articles per candidate lookup.")] = 500,
-    rebuild: Annotated[bool, typer.Option(help="Recompute every article's fingerprint "
-                                          "first (after changing the signature).")] = False,
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            help="Recompute every article's fingerprint first (after changing the signature)."
+        ),
+    ] = False,
 ) -> None:
     """Recompute story clusters (duplicate_of) for the whole warehouse, deterministically:
     the same articles in any load order give the same clusters."""

@@ -19,16 +19,25 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_help_lists_the_commands() -> None:
     res = runner.invoke(app, ["--help"])
     assert res.exit_code == 0
-    for cmd in ("quickstart", "backfill", "crawl", "extract", "mentions", "query", "db",
-                "sources", "renormalize", "runs"):
+    for cmd in (
+        "quickstart",
+        "backfill",
+        "crawl",
+        "extract",
+        "mentions",
+        "query",
+        "db",
+        "sources",
+        "renormalize",
+        "runs",
+    ):
         assert cmd in res.output
 
 
 def test_backfill_extract_query_and_runs(db_url: str, tmp_path: Path) -> None:
     warc = tmp_path / "x.warc.gz"
     write_warc(warc, sample_pages(3))
-    res = runner.invoke(app, ["backfill", str(warc), "--json", "--no-progress",
-                              "--workers", "1"])
+    res = runner.invoke(app, ["backfill", str(warc), "--json", "--no-progress", "--workers", "1"])
     assert res.exit_code == 0, res.output
     summary = json.loads(res.output)
     assert summary["outcomes"]["loaded"] == 3 and summary["status"] == "completed"
@@ -67,9 +76,11 @@ def test_extract_prints_one_json_line_per_page(tmp_path: Path) -> None:
 def test_mentions_jsonl(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
     src.write_text(
-        json.dumps({"id": 1, "text": "Chile raised lithium royalties."}) + "\n"
+        json.dumps({"id": 1, "text": "Chile raised lithium royalties."})
+        + "\n"
         + "not json\n"
-        + json.dumps({"id": "b", "text": "Belarusian potash moved by rail to China."}) + "\n"
+        + json.dumps({"id": "b", "text": "Belarusian potash moved by rail to China."})
+        + "\n"
     )
     res = runner.invoke(app, ["mentions", str(src), "--jsonl"])
     assert res.exit_code == 0, res.output
@@ -86,8 +97,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_quickstart_crawls_the_sample_site_and_reruns_cleanly(db_url: str,
-                                                              tmp_path: Path) -> None:
+def test_quickstart_crawls_the_sample_site_and_reruns_cleanly(db_url: str, tmp_path: Path) -> None:
     port = _free_port()
     env = {"ETL_DATA_DIR": str(tmp_path), "ETL_WORKERS": "1"}
     res = runner.invoke(app, ["quickstart", "--port", str(port)], env=env)

@@ -26,29 +26,44 @@ def loaded(engine: Engine) -> Engine:
 def test_example_query_runs(loaded: Engine, path: Path) -> None:
     with loaded.connect() as conn:
         rows = conn.execute(sa.text(path.read_text(encoding="utf-8"))).all()
-    if path.stem in {"minerals_by_country", "articles_per_day_language", "full_text_search",
-                     "run_outcomes", "countries_linked_to_lithium"}:
+    if path.stem in {
+        "minerals_by_country",
+        "articles_per_day_language",
+        "full_text_search",
+        "run_outcomes",
+        "countries_linked_to_lithium",
+    }:
         assert rows, f"{path.name} returned nothing on the sample archive"
 
 
 def test_views_count_stories_not_copies(loaded: Engine) -> None:
     with loaded.connect() as conn:
         total = conn.scalar(sa.text("SELECT count(*) FROM articles"))
-        copies = conn.scalar(sa.text("SELECT count(*) FROM articles "
-                                     "WHERE duplicate_of IS NOT NULL"))
+        copies = conn.scalar(
+            sa.text("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL")
+        )
         stories = conn.scalar(sa.text("SELECT count(*) FROM stories"))
         per_day = conn.scalar(sa.text("SELECT sum(articles) FROM articles_by_main_country"))
-        with_main = conn.scalar(sa.text("SELECT count(*) FROM stories "
-                                        "WHERE main_country IS NOT NULL "
-                                        "AND published_at IS NOT NULL"))
+        with_main = conn.scalar(
+            sa.text(
+                "SELECT count(*) FROM stories "
+                "WHERE main_country IS NOT NULL "
+                "AND published_at IS NOT NULL"
+            )
+        )
     assert stories == total - copies
     assert per_day == with_main
 
 
 def test_rare_earth_group_never_includes_lithium(loaded: Engine) -> None:
     with loaded.connect() as conn:
-        members = set(conn.scalars(sa.text(
-            "SELECT mineral_id FROM mineral_groups WHERE group_id = 'rare-earth-elements' "
-            "AND mineral_id <> 'rare-earth-elements'")))
+        members = set(
+            conn.scalars(
+                sa.text(
+                    "SELECT mineral_id FROM mineral_groups WHERE group_id = 'rare-earth-elements' "
+                    "AND mineral_id <> 'rare-earth-elements'"
+                )
+            )
+        )
     assert len(members) == 17
     assert not members & {"lithium", "cobalt", "titanium"}
