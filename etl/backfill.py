@@ -14,7 +14,8 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from sqlalchemy.engine import Engine
 from .archives import discover_inputs, fingerprint, iter_records
 from .config import Settings, get_settings
 from .errors import DatabaseError
-from .load import ArchiveDone, Processed, load_batch
+from .load import OUT_OF_RANGE, ArchiveDone, Processed, load_batch
 from .pipeline import Options, WorkItem, make_pool, ordered_map
 from .runs import RunSummary, fail_run, finish_run, start_run
 
@@ -132,13 +133,22 @@ def ingest_inputs(
     workers: int | None = None,
     batch_size: int | None = None,
     on_progress: Callable[[Progress], Any] | None = None,
+    published_from: datetime | None = None,
+    published_until: datetime | None = None,
 ) -> RunSummary:
     """Process and load the given input files within an existing run (counts accumulate in
     ``summary``). This is the unit a Prefect task calls."""
     settings = settings or get_settings()
     workers = workers or settings.workers
     batch_size = batch_size or settings.batch_size
-    opts = Options(settings.min_words, settings.max_page_bytes, settings.langdetect_sample_chars)
+    opts = Options(
+        settings.min_words,
+        settings.max_page_bytes,
+        settings.langdetect_sample_chars,
+        published_from,
+        published_until,
+    )
+    partial: set[int] = set()  # archives with records left out by the date range
     from .normalize import default_normalizer
 
     norm_version = default_normalizer().version
@@ -178,6 +188,10 @@ def ingest_inputs(
         n_items = 0
         stream = ordered_map(_work_items(engine, inputs, summary, opts, position), opts, pool)
         for result in stream:
+            if isinstance(result, Processed) and result.reason == OUT_OF_RANGE:
+                partial.add(result.archive_id)
+            elif isinstance(result, ArchiveDone) and result.archive_id in partial:
+                result = replace(result, complete=False)
             batch.append(result)
             if isinstance(result, Processed):
                 n_items += 1
@@ -204,6 +218,8 @@ def backfill(
     workers: int | None = None,
     batch_size: int | None = None,
     on_progress: Callable[[Progress], Any] | None = None,
+    published_from: datetime | None = None,
+    published_until: datetime | None = None,
 ) -> RunSummary:
     """Backfill WARC/ARC files and folders of ``.html``/``.html.gz`` pages.
 
@@ -214,6 +230,10 @@ def backfill(
         workers: extraction processes (default: every core).
         batch_size: records per load transaction.
         on_progress: called after every committed batch with a :class:`Progress`.
+        published_from, published_until: only load articles published in this window
+            (inclusive start, exclusive end; aware datetimes). Others, and undated pages,
+            are counted as ``skipped:out_of_range`` but not remembered in the ledger, and
+            their files stay unfinished, so a later run with another window reads them.
 
     Returns:
         The run's :class:`RunSummary`; its ``counts`` hold one outcome per record read.
@@ -231,7 +251,13 @@ def backfill(
     summary = start_run(
         engine,
         "backfill",
-        {"paths": [str(p) for p in paths], "workers": workers, "batch_size": batch_size},
+        {
+            "paths": [str(p) for p in paths],
+            "workers": workers,
+            "batch_size": batch_size,
+            "published_from": published_from,
+            "published_until": published_until,
+        },
     )
     try:
         ingest_inputs(
@@ -242,6 +268,8 @@ def backfill(
             workers=workers,
             batch_size=batch_size,
             on_progress=on_progress,
+            published_from=published_from,
+            published_until=published_until,
         )
     except BaseException as exc:
         fail_run(engine, summary, exc)

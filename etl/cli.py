@@ -159,17 +159,30 @@ def _print_summary(summary: Any, as_json: bool) -> None:
     out.print(table)
 
 
+def _iso_date(value: str | None) -> Any:
+    """Parse an ISO date/datetime option (naive = UTC); a bad value is a clear error."""
+    from datetime import UTC, datetime
+
+    if value is None:
+        return None
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        raise ETLError(f"not an ISO date: {value!r} (e.g. 2026-01-31)") from None
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
 def run_backfill(
-    paths: list[Path], workers: int | None, batch_size: int | None, progress: bool
+    paths: list[Path], workers: int | None, batch_size: int | None, progress: bool, **kw: Any
 ) -> Any:
-    """Backfill with a progress bar on stderr; shared by `backfill` and `quickstart`."""
+    """Backfill with a progress bar on stderr (``kw``: more arguments of etl.backfill)."""
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .backfill import backfill
 
     engine = _engine()
     if not progress or not err.is_terminal:
-        return backfill(paths, engine=engine, workers=workers, batch_size=batch_size)
+        return backfill(paths, engine=engine, workers=workers, batch_size=batch_size, **kw)
     with Progress(
         TextColumn("[bold]backfill"),
         BarColumn(),
@@ -192,7 +205,12 @@ def run_backfill(
             )
 
         return backfill(
-            paths, engine=engine, workers=workers, batch_size=batch_size, on_progress=on_progress
+            paths,
+            engine=engine,
+            workers=workers,
+            batch_size=batch_size,
+            on_progress=on_progress,
+            **kw,
         )
 
 
@@ -204,11 +222,21 @@ def backfill(
     ] = None,
     batch_size: Annotated[int | None, typer.Option(help="Records per transaction.")] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    since: Annotated[
+        str | None, typer.Option(help="Only articles published on/after this ISO date (UTC).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Only articles published before this ISO date (UTC).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Load archives into the warehouse. Resumable: rerun after a crash to continue."""
+    """Load archives into the warehouse. Resumable: rerun after a crash to continue.
+
+    With --since/--until only articles published in that window are loaded; the others are
+    counted as skipped:out_of_range and left for a later run with another window."""
     try:
-        summary = run_backfill(paths, workers, batch_size, progress)
+        window = {"published_from": _iso_date(since), "published_until": _iso_date(until)}
+        summary = run_backfill(paths, workers, batch_size, progress, **window)
     except ETLError as exc:
         _fail(exc)
     except KeyboardInterrupt:

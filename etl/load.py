@@ -40,6 +40,9 @@ __all__ = ["ArchiveDone", "Processed", "load_batch", "write_normalization"]
 
 log = logging.getLogger(__name__)
 
+# Skip reason of records outside a backfill's date range (not kept in the ledger).
+OUT_OF_RANGE = "out_of_range"
+
 
 @dataclass(slots=True)
 class Processed:
@@ -62,6 +65,9 @@ class ArchiveDone:
 
     archive_id: int
     error: str | None = None
+    # False when records were left out on purpose (a date-range backfill): the archive stays
+    # in_progress so a later run with another range reads the rest.
+    complete: bool = True
 
 
 def _upsert_sources(cur: psycopg.Cursor[Any], items: list[Processed]) -> dict[str, int]:
@@ -558,8 +564,10 @@ def load_batch(
             else:
                 out, reason, aid = outcome[i]
             p.final = (out, reason, aid)
-            rec_rows.append((run_id, p.archive_id, p.offset, p.url, out, reason, aid))
             counts[f"{out}:{reason}" if out in ("skipped", "failed") else out] += 1
+            if reason == OUT_OF_RANGE:
+                continue  # counted in this run, not remembered: another range may want it
+            rec_rows.append((run_id, p.archive_id, p.offset, p.url, out, reason, aid))
         if rec_rows:
             cols = [list(c) for c in zip(*rec_rows, strict=True)]
             cur.execute(
@@ -572,12 +580,18 @@ def load_batch(
             )
         if done:
             cur.execute(
-                """UPDATE archive_files f SET status = 'done', completed_at = now(),
+                """UPDATE archive_files f SET
+                       status = CASE WHEN d.complete THEN 'done' ELSE f.status END,
+                       completed_at = CASE WHEN d.complete THEN now() END,
                        error = d.error,
                        records = (SELECT count(*) FROM ingest_records r
                                   WHERE r.archive_id = f.id)
-                   FROM unnest(%s::bigint[], %s::text[]) AS d(id, error)
+                   FROM unnest(%s::bigint[], %s::text[], %s::bool[]) AS d(id, error, complete)
                    WHERE f.id = d.id""",
-                ([m.archive_id for m in done], [m.error for m in done]),
+                (
+                    [m.archive_id for m in done],
+                    [m.error for m in done],
+                    [m.complete for m in done],
+                ),
             )
     return counts

@@ -10,9 +10,10 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 
 from .extract import ExtractedArticle, Skip, extract_page
-from .load import ArchiveDone, Processed
+from .load import OUT_OF_RANGE, ArchiveDone, Processed
 
 __all__ = ["Options", "WorkItem", "ordered_map", "process_item"]
 
@@ -26,6 +27,19 @@ class Options:
     min_words: int = 60
     max_bytes: int = 8 * 1024 * 1024
     langdetect_sample_chars: int = 3000
+    # Optional publication-date window (inclusive start, exclusive end) for backfills.
+    published_from: datetime | None = None
+    published_until: datetime | None = None
+
+    def in_range(self, published: datetime | None) -> bool:
+        """True when no window is set, or the date is known and inside it."""
+        if self.published_from is None and self.published_until is None:
+            return True
+        if published is None:
+            return False
+        if self.published_from is not None and published < self.published_from:
+            return False
+        return self.published_until is None or published < self.published_until
 
 
 @dataclass(slots=True)
@@ -62,6 +76,8 @@ def process_item(item: WorkItem, opts: Options) -> Processed:
         if isinstance(result, Skip):
             return Processed(item.archive_id, item.offset, url, "skipped", result.reason)
         art: ExtractedArticle = result
+        if not opts.in_range(art.published_at):
+            return Processed(item.archive_id, item.offset, art.url, "skipped", OUT_OF_RANGE)
         from .normalize import default_normalizer
 
         norm = default_normalizer().normalize(art.text, title=art.title, language=art.language)

@@ -6,6 +6,7 @@ library); tasks exchange run ids and counts, never article bodies.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -31,7 +32,12 @@ def prepare(paths: list[str]) -> tuple[int, list[list[str]]]:
 
 @task(name="ingest-files", cache_policy=NO_CACHE)
 def ingest(
-    run_id: int, files: list[str], workers: int | None, batch_size: int | None
+    run_id: int,
+    files: list[str],
+    workers: int | None,
+    batch_size: int | None,
+    published_from: datetime | None = None,
+    published_until: datetime | None = None,
 ) -> dict[str, Any]:
     """Process and load a group of files within the run; returns its counts."""
     from pathlib import Path
@@ -41,7 +47,15 @@ def ingest(
     engine = db.get_engine()
     summary = runs.RunSummary(run_id=run_id, kind="backfill")
     inputs = [(Path(f), kind_of(Path(f))) for f in files]
-    ingest_inputs(engine, summary, inputs, workers=workers, batch_size=batch_size)
+    ingest_inputs(
+        engine,
+        summary,
+        inputs,
+        workers=workers,
+        batch_size=batch_size,
+        published_from=published_from,
+        published_until=published_until,
+    )
     return {"counts": dict(summary.counts), "files": dict(summary.files)}
 
 
@@ -63,16 +77,32 @@ def finish(run_id: int, parts: list[dict[str, Any]], status: str) -> dict[str, A
 
 @flow(name="backfill", log_prints=False)
 def backfill_flow(
-    paths: list[str], workers: int | None = None, batch_size: int | None = None
+    paths: list[str],
+    workers: int | None = None,
+    batch_size: int | None = None,
+    published_from: datetime | None = None,
+    published_until: datetime | None = None,
 ) -> dict[str, Any]:
-    """Backfill the given WARC files / HTML folders; returns the run summary."""
+    """Backfill the given WARC files / HTML folders; returns the run summary.
+
+    ``published_from``/``published_until`` restrict the load to articles published in that
+    window (the others are counted as skipped:out_of_range and left for another run)."""
     logger = get_run_logger()
     run_id, groups = prepare(paths)
     parts = []
     status = "completed"
     try:
         for files in groups:
-            parts.append(ingest(run_id, files, workers or get_settings().workers, batch_size))
+            parts.append(
+                ingest(
+                    run_id,
+                    files,
+                    workers or get_settings().workers,
+                    batch_size,
+                    published_from,
+                    published_until,
+                )
+            )
     except BaseException:
         status = "failed"
         raise

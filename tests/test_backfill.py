@@ -242,3 +242,24 @@ def test_missing_input_fails_before_any_write(engine: Engine, tmp_path: Path) ->
     with pytest.raises(InputError):
         backfill([tmp_path / "nope.warc.gz"], engine=engine)
     assert _scalar(engine, "SELECT count(*) FROM ingest_runs") == 0
+
+
+def test_date_range_backfill_loads_the_window_and_leaves_the_rest(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    # sample_pages(n) publish hourly from 2026-03-01 08:00 UTC
+    warc = tmp_path / "range.warc.gz"
+    write_warc(warc, sample_pages(10), with_requests=False)
+    lo = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+    hi = datetime(2026, 3, 1, 14, 0, tzinfo=UTC)
+    first = backfill([warc], engine=engine, workers=1, published_from=lo, published_until=hi)
+    assert first.counts["loaded"] == 4  # 10:00, 11:00, 12:00, 13:00
+    assert first.counts["skipped:out_of_range"] == 6
+    assert _scalar(engine, "SELECT status FROM archive_files") == "in_progress"
+    # the rest of the file is picked up by a later run without a window
+    second = backfill([warc], engine=engine, workers=1)
+    assert second.counts["loaded"] == 6 and second.files["resumed"] == 1
+    assert _scalar(engine, "SELECT count(*) FROM articles") == 10
+    assert _scalar(engine, "SELECT status FROM archive_files") == "done"
