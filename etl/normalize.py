@@ -47,6 +47,7 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import itertools
 import os
 import re
 from collections import Counter, defaultdict
@@ -375,6 +376,10 @@ def _rule_tables_digest() -> str:
             _MAIN_TITLE_LATER,
             _MAIN_DATELINE_BONUS,
             _MAIN_NULL_RATIO,
+            _MAIN_LEAD_SUBJECT,
+            _MAIN_ORIGIN,
+            _MAIN_LISTED,
+            _MAIN_ORIGIN_GAP.pattern,
             _DATELINE.pattern,
         )
     )
@@ -852,6 +857,14 @@ _US_DATELINE_STATES = re.compile(
 _MAIN_TITLE_LATER = 0.6  # title mentions after the first country of the title
 _MAIN_DATELINE_BONUS = 5.0
 _MAIN_NULL_RATIO = 2.0
+_MAIN_LEAD_SUBJECT = 1.5  # the lead's subject: a country opening the first sentence
+_MAIN_LISTED = 0.5  # a body mention in a list of three or more countries
+_MAIN_ORIGIN = 0.6  # a title country that only says where a commodity comes from
+# "<mineral> du/of/from/aus/из <country>" and "<demonym> <mineral>" ("Uranium du Niger",
+# "грузинский марганец", "Indonesian nickel"): the gap between the two mentions
+_MAIN_ORIGIN_GAP = re.compile(
+    r"^\s*(?:of|from|du|de|des|d'|aus|von|del|do|da|из|с|от|з|із)?\s*$", re.IGNORECASE
+)
 
 
 def _dateline(text: str) -> tuple[int, str] | None:
@@ -876,6 +889,68 @@ def _dateline(text: str) -> tuple[int, str] | None:
     return m.end(), place
 
 
+def _origin_mentions(ordered: list[_Cand]) -> set[int]:
+    """Title country mentions that only say where a commodity comes from, in the topic label
+    before the colon of a "label: clause" headline: "<mineral> du/of/from/aus/из <country>"
+    or "<country adjective> <mineral>" ("Uranium du Niger, nickel calédonien : la France
+    redessine ...", "Никель, кобальт и грузинский марганец: о чём говорили ..."); ``id()``
+    of each such candidate. An origin that opens a plain headline is its subject
+    ("Belarusian potash finds a way round sanctions")."""
+    tl = [c for c in ordered if c.fld.name == "title"]
+    out: set[int] = set()
+    colon = tl[0].fld.text.find(":") if tl else -1
+    if colon < 0:
+        return out
+    tl = [c for c in tl if c.end <= colon]
+    for a, b in itertools.pairwise(tl):
+        gap = a.fld.text[a.end : b.start]
+        if a.etype == "mineral" and b.etype == "country" and _MAIN_ORIGIN_GAP.match(gap):
+            out.add(id(b))
+        elif (
+            a.etype == "country"
+            and b.etype == "mineral"
+            and a.entries[0].kind == "demonym"
+            and not gap.strip()
+        ):
+            out.add(id(a))
+    return out
+
+
+def _listed_mentions(ordered: list[_Cand]) -> set[int]:
+    """Body country mentions in a run of three or more countries joined by commas and "and"
+    ("such as Chile, Peru and China", "в ЮАР, Казахстане и Грузии"); ``id()`` of each."""
+    out: set[int] = set()
+    run: list[_Cand] = []
+    body = [c for c in ordered if c.fld.name == "text" and c.etype == "country"]
+    for c in [*body, None]:
+        if (
+            c is not None
+            and run
+            and c.sentence == run[-1].sentence
+            and _COUNTRY_LIST_GLUE.match(c.fld.text[run[-1].end : c.start])
+        ):
+            run.append(c)
+            continue
+        if len({r.entity for r in run}) >= 3:
+            out.update(id(r) for r in run)
+        run = [c] if c is not None else []
+    return out
+
+
+def _lead_subject(ordered: list[_Cand], lead_start: int) -> _Cand | None:
+    """The country mention that opens the first body sentence (after any dateline) as its
+    subject or place ("China hat ...", "In Chile, ..."), at most two words in; else None."""
+    for c in ordered:
+        if c.fld.name != "text" or c.etype != "country" or c.start < lead_start:
+            continue
+        if c.sentence != 0:
+            return None
+        before = c.fld.text[lead_start : c.start]
+        opens = len(_WORD.findall(before)) <= 2 and not any(ch.isdigit() for ch in before)
+        return c if opens else None
+    return None
+
+
 def _main_country(cands: list[_Cand], text_len: int, has_title: bool = False) -> str | None:
     """The country the article is about (better than CLIFF's "most mentioned").
 
@@ -887,6 +962,14 @@ def _main_country(cands: list[_Cand], text_len: int, has_title: bool = False) ->
     strongest counts 0.85^k), so a country named in the title and the lead is not outvoted
     by one that is merely listed often. A dateline ("SANTO DOMINGO —", "AUGUSTA, Ga. —")
     adds a bonus to the country it names (a U.S. state abbreviation names the US).
+
+    The headline's subject is the first title country that is not a commodity origin in the
+    topic label of a "label: clause" headline (:func:`_origin_mentions`, "Uranium du Niger,
+    nickel calédonien : la France ..."); such origins weigh x3 only. The country opening
+    the lead sentence (after any dateline, at most two words in: "China hat ...", "In Chile,
+    ...") is the lead's subject: x1.5 on top of the first-sentence x2 (:func:`_lead_subject`).
+    A body mention in a list of three or more countries ("such as Chile, Peru and China")
+    weighs x0.5 (:func:`_listed_mentions`).
 
     No main country (``None``) for global stories: when the title names no country and no
     country scores at least twice the runner-up (market wrap-ups, explainers); only when
@@ -905,20 +988,32 @@ def _main_country(cands: list[_Cand], text_len: int, has_title: bool = False) ->
             if dateline and _US_DATELINE_STATES.search(dateline[1]):
                 bonus["US"] = _MAIN_DATELINE_BONUS
             break
-    for c in sorted(cands, key=lambda c: (c.fld.name != "title", c.start)):
+    ordered = sorted(cands, key=lambda c: (c.fld.name != "title", c.start))
+    origin = _origin_mentions(ordered)
+    lead = _lead_subject(ordered, dateline[0] if dateline else 0)
+    listed = _listed_mentions(ordered)
+    for c in ordered:
         if c.etype != "country" or c.entity is None:
             continue
         w = _KIND_WEIGHT.get(c.entries[0].kind, 1.0)
         if "ambiguous_resolved" in c.flags:
             w *= 0.9
         if c.fld.name == "title":
-            if title_first is None:
-                title_first = c.entity
-            title[c.entity] += 5.0 * w * (1.0 if c.entity == title_first else _MAIN_TITLE_LATER)
+            if id(c) in origin:
+                w *= _MAIN_ORIGIN
+            else:
+                if title_first is None:
+                    title_first = c.entity
+                w *= 1.0 if c.entity == title_first else _MAIN_TITLE_LATER
+            title[c.entity] += 5.0 * w
             pos = (0, c.start)
         else:
             if dateline and c.end <= dateline[0]:
                 bonus[c.entity] = _MAIN_DATELINE_BONUS
+            if c is lead:
+                w *= _MAIN_LEAD_SUBJECT
+            elif id(c) in listed:
+                w *= _MAIN_LISTED
             if c.sentence == 0:
                 w *= 2.0
             else:

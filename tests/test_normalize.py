@@ -739,3 +739,59 @@ def test_main_country_none_for_global_wrap(norm: Normalizer) -> None:
         title="Gas bills push potteries to the brink",
     )
     assert res.main_country == "GB"
+
+
+def test_main_country_origin_label_yields_to_clause(norm: Normalizer) -> None:
+    # "<commodity> of <country>" in the topic label of a "label: clause" headline
+    text = "The government met in Paris. France lost uranium mines in Niger. Niger seeks buyers."
+    res = norm.normalize(
+        text, title="Uranium du Niger : la France redessine sa carte des métaux", language="fr"
+    )
+    assert res.main_country == "FR"
+    # a label that only lists commodities and their origins, a clause without a country
+    res = norm.normalize(
+        "The forum in Yekaterinburg discussed how Russian metallurgy copes with sanctions. "
+        "Russia remains a top nickel producer. Russia buys manganese in Georgia and Kazakhstan.",
+        title="Nickel, cobalt and Georgian manganese: what the Ural forum discussed",
+    )
+    assert res.main_country == "RU"
+    # a label origin still wins when the body is about it
+    res = norm.normalize(
+        "Output at mines in Chile fell 5% in May. Codelco blamed strikes. Buyers in China and "
+        "Japan sought other supply. Peru gained.",
+        title="Chilean copper: output falls as strikes bite",
+    )
+    assert res.main_country == "CL"
+    # an origin that opens a plain headline is its subject
+    res = norm.normalize(
+        "Belarus exports potash by rail. Russian ports take the rest. Russia charges fees.",
+        title="Belarusian potash finds a way round sanctions through Russian ports",
+    )
+    assert res.main_country == "BY"
+
+
+def test_main_country_lead_subject(norm: Normalizer) -> None:
+    # the country opening the lead is its subject and outweighs a title adjective ...
+    title = "Graphite: German industry fears shortages"
+    res = norm.normalize(
+        "China tightened graphite export rules on Friday, the ministry in Beijing said. "
+        "Makers in Germany fear shortages. Chinese curbs hit the firms.",
+        title=title,
+    )
+    assert res.main_country == "CN"
+    # ... but not when it comes later in the sentence
+    res = norm.normalize(
+        "Makers said on Friday that China tightened graphite export rules, the ministry in "
+        "Beijing said. Makers in Germany fear shortages. Chinese curbs hit the firms.",
+        title=title,
+    )
+    assert res.main_country == "DE"
+
+
+def test_main_country_lists_count_less(norm: Normalizer) -> None:
+    # countries named only in lists of three or more are background, not the story's place
+    res = norm.normalize(
+        "Copper output fell at mines in Peru. Buyers in China, Japan and India paid more. "
+        "Smelters in China, Japan and Korea cut runs."
+    )
+    assert res.main_country == "PE"
