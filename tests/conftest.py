@@ -70,14 +70,16 @@ def template_db(pg_server_url: str) -> str:
     return TEMPLATE
 
 
-@pytest.fixture
-def db_url(pg_server_url: str, template_db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A fresh, migrated and seeded database; DATABASE_URL points at it for the test."""
-    name = f"etl_test_{os.getpid()}_{next(_counter)}"
-    admin = _admin(pg_server_url)
+def _fresh_database(
+    server_url: str, prefix: str, monkeypatch: pytest.MonkeyPatch, template: str | None = None
+) -> Iterator[str]:
+    """Create a database (optionally from a template), point DATABASE_URL at it, drop it after."""
+    name = f"{prefix}_{os.getpid()}_{next(_counter)}"
+    admin = _admin(server_url)
+    clause = f' TEMPLATE "{template}"' if template else ""
     with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"'))
-    url = make_url(pg_server_url).set(database=name).render_as_string(hide_password=False)
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"{clause}'))
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
     monkeypatch.setenv("DATABASE_URL", url)
     get_settings.cache_clear()
     yield url
@@ -85,6 +87,12 @@ def db_url(pg_server_url: str, template_db: str, monkeypatch: pytest.MonkeyPatch
     with admin.connect() as conn:
         # FORCE closes pooled connections that etl.db's engine cache still holds.
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def db_url(pg_server_url: str, template_db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh, migrated and seeded database; DATABASE_URL points at it for the test."""
+    yield from _fresh_database(pg_server_url, "etl_test", monkeypatch, template_db)
 
 
 @pytest.fixture
@@ -98,17 +106,7 @@ def engine(db_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def empty_db_url(pg_server_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A fresh database with no schema at all (for migration tests)."""
-    name = f"etl_test_empty_{os.getpid()}_{next(_counter)}"
-    admin = _admin(pg_server_url)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = make_url(pg_server_url).set(database=name).render_as_string(hide_password=False)
-    monkeypatch.setenv("DATABASE_URL", url)
-    get_settings.cache_clear()
-    yield url
-    get_settings.cache_clear()
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    yield from _fresh_database(pg_server_url, "etl_test_empty", monkeypatch)
 
 
 @pytest.fixture(scope="session")
