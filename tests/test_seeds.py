@@ -419,6 +419,11 @@ def test_critical_mineral_lists(minerals: list[dict[str, str]]) -> None:
     usgs22 = {m["id"] for m in minerals if m["usgs_2022"] == "true" and m["category"] != "group"}
     assert len(usgs22) == 50  # the 2022 list has 50 entries, promethium and osmium not among them
     assert "promethium" not in usgs22 and "osmium" not in usgs22 and "uranium" not in usgs22
+    # the final 2025 list: all 50 of 2022 plus ten additions, 60 in all
+    usgs25 = {m["id"] for m in minerals if m["usgs_2025"] == "true" and m["category"] != "group"}
+    added = {"boron", "copper", "lead", "coking-coal", "phosphate", "potash", "rhenium"}
+    added |= {"silicon", "silver", "uranium"}
+    assert usgs25 == usgs22 | added and len(usgs25) == 60
     crm = {m["id"] for m in minerals if m["eu_crm_2023"] == "true"}
     for m in (
         "bauxite",
