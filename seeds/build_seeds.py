@@ -848,8 +848,8 @@ def build_minerals() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     minerals = []
     src_lists = (
         "lists: USGS 2022 List of Critical Minerals (87 FR 10381); USGS 2025 List of Critical "
-        "Minerals (Federal Register, 2025-11-07); EU CRMA Regulation (EU) 2024/1252 Annex I (strategic) "
-        "and Annex II (critical)"
+        "Minerals (Federal Register, 2025-11-07); EU CRMA Regulation (EU) 2024/1252 "
+        "Annex I (strategic) and Annex II (critical)"
     )
     for r in _read_csv(CURATED / "minerals.csv"):
         src = "curated (seeds/curated/minerals.csv); " + src_lists

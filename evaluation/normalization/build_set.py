@@ -148,10 +148,15 @@ def build_sentences() -> list[dict]:
     return rows
 
 
-def build_articles() -> list[dict]:
-    rows = []
-    for n, (lang, title, text, main, countries, minerals) in enumerate(ARTICLES, start=1):
-        aid = f"a{n:03d}"
+def build_articles(articles: list | None = None, prefix: str = "a") -> list[dict]:
+    rows, seen = [], set()
+    for n, (lang, title, text, main, countries, minerals) in enumerate(
+        ARTICLES if articles is None else articles, start=1
+    ):
+        aid = f"{prefix}{n:03d}"
+        if text.strip() in seen:
+            raise SystemExit(f"{aid}: duplicate text")
+        seen.add(text.strip())
         if lang not in LANGS:
             raise SystemExit(f"{aid}: unknown language {lang!r}")
         c, m = _codes(countries, aid), _slugs(minerals, aid)
@@ -177,10 +182,26 @@ def write_jsonl(path: Path, rows: list[dict]) -> None:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
+# Later article sets, each written by someone who had not seen the tagger:
+# (source module, id prefix, output file). A module that is absent is skipped.
+EXTRA_ARTICLE_SETS = [
+    ("source_articles_dev", "d", "articles_dev.jsonl"),  # development: tune on it
+    ("source_articles_test2", "t", "articles_test2.jsonl"),  # second held-out test
+]
+
+
 def main() -> None:
     sentences, articles = build_sentences(), build_articles()
     write_jsonl(HERE / "sentences.jsonl", sentences)
     write_jsonl(HERE / "articles.jsonl", articles)
+    for module, prefix, out in EXTRA_ARTICLE_SETS:
+        if not (HERE / f"{module}.py").is_file():
+            continue
+        rows = build_articles(__import__(module).ARTICLES, prefix)
+        write_jsonl(HERE / out, rows)
+        nulls = sum(1 for r in rows if r["main_country"] is None)
+        langs = dict(sorted(Counter(r["lang"] for r in rows).items()))
+        print(f"{out}: {len(rows)} {langs}; main_country null: {nulls}")
     langs = Counter(r["lang"] for r in sentences)
     empty = sum(1 for r in sentences if not r["countries"] and not r["minerals"])
     print(
