@@ -38,6 +38,7 @@ from .frontier import (
     finish_urls,
     log_fetches,
     update_feed,
+    worker_id,
 )
 from .load import ArchiveDone, Processed, load_batch
 from .pipeline import Options, WorkItem, make_pool, ordered_map
@@ -294,7 +295,7 @@ async def _crawl(
                 if max_urls is not None and claimed >= max_urls:
                     return []
                 limit = batch_size if max_urls is None else min(batch_size, max_urls - claimed)
-                claims = claim_urls(engine, limit)
+                claims = claim_urls(engine, limit, worker=worker_id(summary.run_id))
                 claimed += len(claims)
                 return claims
 

@@ -45,7 +45,7 @@ from .archives import _warc_record
 from .config import Settings, get_settings
 from .crawl import _archive_id, _fetch_batch, _log_row, poll_feeds
 from .fetcher import Fetcher, FetchResult
-from .frontier import Claim, FetchLogRow, claim_urls, finish_urls, log_fetches
+from .frontier import Claim, FetchLogRow, claim_urls, finish_urls, log_fetches, worker_id
 from .load import ArchiveDone, Processed, load_batch
 from .pipeline import Options, WorkItem, make_pool, ordered_map
 from .runs import RunSummary, finish_run, start_run
@@ -308,7 +308,7 @@ def fetch_batch(
     ``claimed == 0`` means the frontier has nothing due.
     """
     settings = settings or get_settings()
-    claims = claim_urls(engine, limit, source_ids=source_ids)
+    claims = claim_urls(engine, limit, worker=worker_id(run_id), source_ids=source_ids)
     batch = FetchedBatch(run_id=run_id, claimed=len(claims))
     if not claims:
         return batch

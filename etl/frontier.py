@@ -54,9 +54,11 @@ RETRYABLE = {
 MAX_ATTEMPTS = 4
 
 
-def worker_id() -> str:
-    """``host:pid``: who holds a claim."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+def worker_id(run_id: int | None = None) -> str:
+    """``host:pid`` or ``host:pid:run<id>``: who holds a claim (two runs in one process,
+    e.g. flows in threads, hold different claims)."""
+    base = f"{socket.gethostname()}:{os.getpid()}"
+    return base if run_id is None else f"{base}:run{run_id}"
 
 
 def retry_delay(attempts: int, base: float = 300.0) -> float:

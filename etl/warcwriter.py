@@ -151,9 +151,15 @@ class WarcArchive:
             stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
             name = f"{self.prefix}-{stamp}-{os.getpid()}-{self._serial:05d}.warc.gz"
             path = self.folder / name
-            if not path.exists() and not _open_name(path).exists():
-                break
-        fh = _open_name(path).open("xb")
+            if path.exists():
+                continue
+            try:
+                # exclusive create: another archive in this process (two overlapping flow
+                # runs in threads) may have taken the same name a moment ago
+                fh = _open_name(path).open("xb")
+            except FileExistsError:
+                continue
+            break
         writer = WARCWriter(fh, gzip=True)
         info = writer.create_warcinfo_record(
             name, {"software": self.software, "format": "WARC File Format 1.0"}

@@ -12,6 +12,7 @@ import gzip
 import itertools
 import random
 import socket
+import threading
 import time
 import tracemalloc
 import zlib
@@ -853,3 +854,39 @@ def test_warc_archive_rotates_and_offsets_read_back(tmp_path: Path, server: Test
     for entry in written:
         assert entry is not None
         assert any(s[0] == str(entry[0]) and s[1] == entry[1] for s in seen)
+
+
+def test_two_warc_archives_in_one_process_never_share_a_file(tmp_path: Path) -> None:
+    """Overlapping crawl runs in one process (threads) each open their own archive in the
+    same folder, with the same prefix, in the same second: every file name is taken once."""
+    archives = [WarcArchive(tmp_path, prefix="news") for _ in range(8)]
+    barrier = threading.Barrier(len(archives))
+    errors: list[BaseException] = []
+    written: list[tuple[Path, int] | None] = []
+
+    def write(i: int) -> None:
+        try:
+            barrier.wait()
+            written.append(
+                archives[i].write_response(
+                    f"https://news.test/{i}",
+                    200,
+                    {"Content-Type": "text/html"},
+                    f"<html><body>story {i}</body></html>".encode(),
+                    datetime.now(UTC),
+                )
+            )
+            archives[i].close()
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(len(archives))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not errors, errors
+    paths = [w[0] for w in written if w is not None]
+    assert len(set(paths)) == len(archives) == len(paths)
+    urls = {r.url for p in paths for r in iter_records(p, "warc") if r.url}
+    assert urls == {f"https://news.test/{i}" for i in range(len(archives))}

@@ -35,14 +35,21 @@ class CountingSite(SampleSite):
         super().__init__(load_outlets(port=port, first_address=FIRST_ADDRESS))
         self.hits: Counter[tuple[str, str]] = Counter()
         self._lock = threading.Lock()
+        # Article responses wait for this (open by default): a test closes it to hold
+        # crawls mid-fetch, so runs overlap whatever the machine's speed.
+        self.gate = threading.Event()
+        self.gate.set()
 
     def start(self) -> CountingSite:
         site = self
 
         class Counting(_Handler):
             def do_GET(self) -> None:
+                path = urlsplit(self.path).path
                 with site._lock:
-                    site.hits[(self.outlet.address, urlsplit(self.path).path)] += 1
+                    site.hits[(self.outlet.address, path)] += 1
+                if any(path == p for p, _, _ in self.outlet.articles):
+                    site.gate.wait(60)
                 super().do_GET()
 
         for o in self.outlets:
@@ -169,20 +176,23 @@ def test_overlapping_crawl_runs_do_not_double_fetch(
         except BaseException as exc:  # surfaced below
             errors.append(exc)
 
+    def wait_for(sql: str, at_least: int) -> None:
+        deadline = time.monotonic() + 60
+        while _rows(engine, sql)[0][0] < at_least and time.monotonic() < deadline:
+            time.sleep(0.05)
+
     with counting_site() as site:
         sync_sources(engine, site.sources())
+        # Article pages are held until both runs are mid-fetch, so they overlap and both
+        # have claimed work however fast or slow the machine is.
+        site.gate.clear()
         first = threading.Thread(target=run)
         first.start()
-        # Start the second run once the first has polled the feeds and is working through
-        # the URLs it queued.
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            busy = _rows(engine, "SELECT count(*) FROM frontier WHERE state <> 'pending'")[0][0]
-            if busy >= 3:
-                break
-            time.sleep(0.05)
+        wait_for("SELECT count(DISTINCT claimed_by) FROM frontier WHERE state = 'in_progress'", 1)
         second = threading.Thread(target=run)
         second.start()
+        wait_for("SELECT count(DISTINCT claimed_by) FROM frontier WHERE state = 'in_progress'", 2)
+        site.gate.set()
         first.join(120)
         second.join(120)
         assert not errors, errors
