@@ -376,10 +376,12 @@ def _rule_tables_digest() -> str:
             _MAIN_TITLE_LATER,
             _MAIN_DATELINE_BONUS,
             _MAIN_NULL_RATIO,
+            _MAIN_NULL_EVIDENCE,
             _MAIN_LEAD_SUBJECT,
             _MAIN_ORIGIN,
             _MAIN_LISTED,
             _MAIN_ORIGIN_GAP.pattern,
+            _TITLE_CAUSE.pattern,
             _DATELINE.pattern,
         )
     )
@@ -857,11 +859,28 @@ _US_DATELINE_STATES = re.compile(
 _MAIN_TITLE_LATER = 0.6  # title mentions after the first country of the title
 _MAIN_DATELINE_BONUS = 5.0
 _MAIN_NULL_RATIO = 2.0
+# Least evidence for a main country when the headline names none: what one plain name in
+# the lead sentence scores (1.0 x2). Less is passing mentions, as in market wrap-ups.
+_MAIN_NULL_EVIDENCE = 2.0
 _MAIN_LEAD_SUBJECT = 1.5  # the lead's subject: a country opening the first sentence
 _MAIN_LISTED = 0.5  # a body mention in a list of three or more countries
 _MAIN_ORIGIN = 0.6  # a title country that only says where a commodity comes from
 # "<mineral> du/of/from/aus/из <country>" and "<demonym> <mineral>" ("Uranium du Niger",
 # "грузинский марганец", "Indonesian nickel"): the gap between the two mentions
+# Headline connectors that introduce a cause or circumstance ("Copper slips as Chinese demand
+# cools", "Oil falls on US stock build", "pénalisés par les stocks américains"): a country
+# after one says why, not who. "on" counts only after a market verb ("rises on"), since
+# "ban on Russian oil" names the target.
+_TITLE_CAUSE = re.compile(
+    r"\b(?:as|amid|after|despite|ahead of|due to|wegen|nach|trotz|angesichts|dank|par|"
+    r"sur fond de|face à|malgré|après|por|tras|ante|pese a|на фоне|из-за|после|на тлі|"
+    r"через|після|(?:rise|rises|rose|jump|jumps|jumped|fall|falls|fell|slip|slips|slipped|"
+    r"gain|gains|gained|climb|climbs|climbed|drop|drops|dropped|surge|surges|surged|edge|"
+    r"edges|edged|dip|dips|dipped|slide|slides|slid|rally|rallies|rallied|soar|soars|soared|"
+    r"sink|sinks|sank|tumble|tumbles|tumbled|firm|firms|firmed|ease|eases|eased|record|"
+    r"high|low|rebound|rebounds|rebounded)\s+on)\b",
+    re.IGNORECASE,
+)
 _MAIN_ORIGIN_GAP = re.compile(
     r"^\s*(?:of|from|du|de|des|d'|aus|von|del|do|da|из|с|от|з|із)?\s*$", re.IGNORECASE
 )
@@ -914,6 +933,34 @@ def _origin_mentions(ordered: list[_Cand]) -> set[int]:
         ):
             out.add(id(a))
     return out
+
+
+def _cause_mentions(ordered: list[_Cand]) -> set[int]:
+    """Attributive title country mentions (:func:`_attributive`) that follow a cause
+    connector when the headline names no country before it ("Metals wrap: copper slips as
+    Chinese demand cools", "Les cours du pétrole reculent, pénalisés par les stocks
+    américains"); ``id()`` of each. The headline's subject comes first; at least two
+    words must precede the connector."""
+    tl = [c for c in ordered if c.fld.name == "title" and c.etype == "country" and c.entity]
+    if not tl:
+        return set()
+    text = tl[0].fld.text
+    for m in _TITLE_CAUSE.finditer(text):
+        if m.start() >= tl[0].start:
+            break
+        if len(_WORD.findall(text[: m.start()])) >= 2:
+            return {id(c) for c in tl if c.start >= m.end() and _attributive(c)}
+    return set()
+
+
+def _attributive(c: _Cand) -> bool:
+    """A country mention that modifies a noun ("Chinese demand", "US stock build", "les
+    stocks américains"), as opposed to a possessive or a standalone name ("Myanmar's
+    mines", "as Chile votes"), which names an actor."""
+    if c.entries[0].kind == "demonym":
+        return True
+    after = c.fld.text[c.end : c.end + 2]
+    return len(after) == 2 and after[0] == " " and after[1].islower()
 
 
 def _listed_mentions(ordered: list[_Cand]) -> set[int]:
@@ -971,9 +1018,18 @@ def _main_country(cands: list[_Cand], text_len: int, has_title: bool = False) ->
     A body mention in a list of three or more countries ("such as Chile, Peru and China")
     weighs x0.5 (:func:`_listed_mentions`).
 
-    No main country (``None``) for global stories: when the title names no country and no
-    country scores at least twice the runner-up (market wrap-ups, explainers); only when
-    there is a title (``has_title``).
+    A country named in the headline only attributively after a cause connector ("Copper
+    slips as Chinese demand cools", "pénalisés par les stocks américains") is not its
+    subject: it weighs x3 and the headline counts as naming no country
+    (:func:`_cause_mentions`).
+
+    No main country (``None``) for global stories, only when there is a title
+    (``has_title``) that names no country: when no country scores at least twice the
+    runner-up (market wrap-ups, explainers), or when the best scores less than one plain
+    name in the lead sentence would (2.0: passing mentions, "Traders await data from
+    China."). For this decision a city dateline does not count (LONDON, PARIS, SINGAPORE
+    on a wrap-up say where the reporter files from); a US-state dateline places the story
+    and rules the null out.
     Ties go to the earliest mention, then the ISO code.
     """
     title: dict[str, float] = defaultdict(float)
@@ -981,15 +1037,18 @@ def _main_country(cands: list[_Cand], text_len: int, has_title: bool = False) ->
     first: dict[str, tuple[int, int]] = {}
     title_first: str | None = None
     dateline: tuple[int, str] | None = None
+    us_dateline = False
     bonus: dict[str, float] = {}
     for c in cands:
         if c.fld.name == "text":
             dateline = _dateline(c.fld.text)
-            if dateline and _US_DATELINE_STATES.search(dateline[1]):
+            us_dateline = bool(dateline and _US_DATELINE_STATES.search(dateline[1]))
+            if us_dateline:
                 bonus["US"] = _MAIN_DATELINE_BONUS
             break
     ordered = sorted(cands, key=lambda c: (c.fld.name != "title", c.start))
-    origin = _origin_mentions(ordered)
+    cause = _cause_mentions(ordered)
+    origin = _origin_mentions(ordered) | cause
     lead = _lead_subject(ordered, dateline[0] if dateline else 0)
     listed = _listed_mentions(ordered)
     for c in ordered:
@@ -1030,15 +1089,23 @@ def _main_country(cands: list[_Cand], text_len: int, has_title: bool = False) ->
             title.get(iso, 0.0) + sum(w * 0.85**k for k, w in enumerate(ws)) + bonus.get(iso, 0.0)
         )
         first.setdefault(iso, (1, 0))
-    ranked = sorted(score.values(), reverse=True)
-    if (
-        has_title
-        and not title
-        and not bonus
-        and len(ranked) > 1
-        and ranked[0] < _MAIN_NULL_RATIO * ranked[1]
-    ):
-        return None
+    # A city dateline says where the reporter files from (LONDON, PARIS, SINGAPORE on
+    # market wrap-ups), so it does not decide whether the story has a country at all; a
+    # US-state dateline ("AUGUSTA, Ga. —") places the story itself.
+    plain = sorted(
+        (v - (0.0 if us_dateline else bonus.get(iso, 0.0)) for iso, v in score.items()),
+        reverse=True,
+    )
+    untitled = has_title and all(
+        id(c) in cause
+        for c in ordered
+        if c.fld.name == "title" and c.etype == "country" and c.entity is not None
+    )
+    if untitled and not us_dateline:
+        if len(plain) > 1 and plain[0] < _MAIN_NULL_RATIO * plain[1]:
+            return None  # nobody dominates
+        if plain and plain[0] < _MAIN_NULL_EVIDENCE:
+            return None  # only passing mentions ("Traders await data from China.")
     return min(score, key=lambda iso: (-round(score[iso], 9), first[iso], iso))
 
 

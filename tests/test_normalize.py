@@ -741,6 +741,68 @@ def test_main_country_none_for_global_wrap(norm: Normalizer) -> None:
     assert res.main_country == "GB"
 
 
+def test_main_country_none_for_wrap_with_passing_mentions(norm: Normalizer) -> None:
+    # a headline with no country and a body that names one only in passing, late
+    res = norm.normalize(
+        "Copper rose 1% on the London Metal Exchange. Nickel fell on high stocks. "
+        "Aluminium was flat. Traders await data from China.",
+        title="Metal prices: copper rises, nickel slips",
+    )
+    assert res.main_country is None and res.country_counts == {"CN": 1}
+    # the same headline over a lead that is about one country
+    res = norm.normalize(
+        "Chile's copper output fell 4% in March, the mining ministry said. Nickel fell on "
+        "high stocks. Traders await data from China.",
+        title="Metal prices: copper rises, nickel slips",
+    )
+    assert res.main_country == "CL"
+
+
+def test_main_country_city_dateline_on_a_wrap_is_not_the_subject(norm: Normalizer) -> None:
+    text = (
+        "LONDON, April 12 — Copper fell on Friday as factory data from China disappointed. "
+        "Gold climbed as investors priced in rate cuts in the United States. Output in Peru "
+        "recovered."
+    )
+    res = norm.normalize(text, title="Metals wrap: copper slips, gold hits record")
+    assert res.main_country is None
+    # a city dateline still counts when the story names its country
+    res = norm.normalize(
+        "LONDON — Britain will stockpile rare earths, the government said. Supplies from "
+        "China dominate.",
+        title="Stockpile plan for magnets",
+    )
+    assert res.main_country == "GB"
+
+
+def test_main_country_after_a_cause_connector_is_not_the_subject(norm: Normalizer) -> None:
+    # "as / amid / on (after a market verb) / par / на фоне ..." introduce why, not who
+    text = (
+        "Copper fell 2% on Monday. Stocks in LME warehouses rose. Zinc and lead were flat. "
+        "Analysts in Peru and Chile expect a rebound."
+    )
+    res = norm.normalize(text, title="Copper slips as Chinese demand cools")
+    assert res.main_country is None
+    res = norm.normalize(
+        "Mining in Chile slowed. Copper fell 2% as Chinese smelters cut purchases.",
+        title="Chile copper output slips as Chinese demand cools",
+    )
+    assert res.main_country == "CL"
+    # a possessive after the connector names an actor, which stays the subject
+    res = norm.normalize(
+        "Tin rose 3%. Officials in Myanmar said mines would stay shut. Smelters in China "
+        "and buyers in Malaysia and China are short of ore. China's imports fell.",
+        title="Tin jumps as Myanmar's mines stay shut",
+    )
+    assert res.main_country == "MM"
+    # "on" that does not follow a market verb names a target: "ban on Russian oil"
+    res = norm.normalize(
+        "The ban covers crude and fuel. Moscow called it illegal. Russian exports fell.",
+        title="EU ban on Russian oil takes effect",
+    )
+    assert res.main_country == "RU"
+
+
 def test_main_country_origin_label_yields_to_clause(norm: Normalizer) -> None:
     # "<commodity> of <country>" in the topic label of a "label: clause" headline
     text = "The government met in Paris. France lost uranium mines in Niger. Niger seeks buyers."
