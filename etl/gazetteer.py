@@ -42,6 +42,9 @@ __all__ = [
 ]
 
 SEED_FILES = ("countries.csv", "country_aliases.csv", "minerals.csv", "mineral_aliases.csv")
+# Sub-national places (regions, non-capital cities, mining districts) and their country:
+# hints for the main country only, never mentions. Optional, so older seed folders load.
+PLACE_HINTS_FILE = "place_hints.csv"
 
 # --------------------------------------------------------------------------- folding
 
@@ -325,6 +328,10 @@ class Gazetteer:
         for name in SEED_FILES:
             digest.update(name.encode())
             digest.update((self.seeds_dir / name).read_bytes())
+        hints = self.seeds_dir / PLACE_HINTS_FILE
+        if hints.exists():
+            digest.update(PLACE_HINTS_FILE.encode())
+            digest.update(hints.read_bytes())
         self.seeds_digest = digest.hexdigest()
 
         self.countries: dict[str, dict[str, str]] = {}
@@ -444,6 +451,30 @@ class Gazetteer:
             self.automaton.add_word(k, value)
         self.automaton.make_automaton()
         self.keys = len(by_key)
+        self.place_automaton = self._place_automaton() if hints.exists() else None
+
+    def _place_automaton(self) -> ahocorasick.Automaton | None:
+        """Folded place name -> (key length, ISO code, prefix match?). A name listed for two
+        countries is left out: a hint must point one way."""
+        by_key: dict[str, set[tuple[str, bool]]] = {}
+        for row in self._rows(PLACE_HINTS_FILE):
+            if row["iso2"] not in self.countries:
+                continue
+            key = fold(unicodedata.normalize("NFC", row["name"])).strip()
+            if key:
+                by_key.setdefault(key, set()).add((row["iso2"], row["match"] == "prefix"))
+        auto = ahocorasick.Automaton()
+        n = 0
+        for key, targets in by_key.items():
+            if len({iso for iso, _ in targets}) != 1:
+                continue
+            iso = next(iter(targets))[0]
+            auto.add_word(key, (len(key), iso, all(pre for _, pre in targets)))
+            n += 1
+        if not n:
+            return None
+        auto.make_automaton()
+        return auto
 
     def _table(self, name: str) -> list[list[str]]:
         with (self.seeds_dir / name).open(encoding="utf-8", newline="") as fh:

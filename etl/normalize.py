@@ -51,10 +51,10 @@ import itertools
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .gazetteer import AliasEntry, Gazetteer, case_ok, fold, fold_with_map, is_word_char
 
@@ -377,6 +377,7 @@ def _rule_tables_digest() -> str:
             _MAIN_DATELINE_BONUS,
             _MAIN_NULL_RATIO,
             _MAIN_NULL_EVIDENCE,
+            _MAIN_PLACE,
             _MAIN_LEAD_SUBJECT,
             _MAIN_ORIGIN,
             _MAIN_LISTED,
@@ -468,6 +469,18 @@ class _Field:
             toks = frozenset(_WORD.findall(self.norm, s, e))
             self.token_cache[sent] = toks
         return toks
+
+
+class _Hint(NamedTuple):
+    """A sub-national place naming a country ("Pilbara" -> AU): main-country evidence."""
+
+    field: str
+    start: int
+    sentence: int
+    iso: str
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(slots=True)
@@ -598,8 +611,9 @@ class Normalizer:
         self, text: str, title: str | None = None, language: str | None = None
     ) -> NormalizationResult:
         """Find the country and mineral mentions of an article."""
-        cands = self._resolve(text or "", title, language, None)
-        return self._result(cands, len(text or ""), bool(title and title.strip()))
+        hints: list[_Hint] = []
+        cands = self._resolve(text or "", title, language, None, hints)
+        return self._result(cands, len(text or ""), bool(title and title.strip()), hints)
 
     def explain(
         self, text: str, title: str | None = None, language: str | None = None
@@ -743,7 +757,12 @@ class Normalizer:
         return kept
 
     def _resolve(
-        self, text: str, title: str | None, language: str | None, trace: list[_Cand] | None
+        self,
+        text: str,
+        title: str | None,
+        language: str | None,
+        trace: list[_Cand] | None,
+        hints: list[_Hint] | None = None,
     ) -> list[_Cand]:
         language = _lang(language)
         fields = []
@@ -753,6 +772,8 @@ class Normalizer:
         cands: list[_Cand] = []
         for f in fields:
             cands.extend(self._scan(f, language, trace))
+            if hints is not None:
+                hints.extend(self._place_hints(f))
 
         def rank(e: AliasEntry) -> tuple[int, int]:
             # the alias in the text's own language first, then English, then the rest;
@@ -783,8 +804,46 @@ class Normalizer:
                 trace.append(c)
         return final
 
+    def _place_hints(self, f: _Field) -> list[_Hint]:
+        """Sub-national places in a field (:data:`etl.gazetteer.PLACE_HINTS_FILE`): proper
+        nouns on word boundaries (a prefix entry may run on: "Lausitz" in "Lausitzer"),
+        longest first, never overlapping."""
+        auto = self.gazetteer.place_automaton
+        if auto is None:
+            return []
+        norm, text = f.norm, f.text
+        found = []
+        for last, (klen, iso, prefix) in auto.iter(norm):
+            nstart, nend = last - klen + 1, last + 1
+            if nstart > 0 and is_word_char(norm[nstart - 1]) and not _CJK.match(norm[nstart]):
+                continue
+            if (
+                not prefix
+                and nend < len(norm)
+                and is_word_char(norm[nend])
+                and not _CJK.match(norm[nend - 1])
+            ):
+                continue
+            start = f.orig(nstart)
+            ch = text[start]
+            if ch != ch.upper():  # lower case: a common word, not the place
+                continue
+            found.append((nstart, -klen, start, iso))
+        out: list[_Hint] = []
+        taken = -1
+        for nstart, neg_len, start, iso in sorted(found):
+            if nstart < taken:
+                continue
+            taken = nstart - neg_len
+            out.append(_Hint(f.name, start, f.sentence_of(start), iso))
+        return out
+
     def _result(
-        self, cands: list[_Cand], text_len: int, has_title: bool = False
+        self,
+        cands: list[_Cand],
+        text_len: int,
+        has_title: bool = False,
+        hints: list[_Hint] | None = None,
     ) -> NormalizationResult:
         """Mentions in reading order, counts per entity (every mention counts, a group such
         as rare-earth-elements under its own id), the main country, and links: for every
@@ -806,7 +865,7 @@ class Normalizer:
         ]
         country_counts = Counter(m.entity_id for m in mentions if m.kind == "country")
         mineral_counts = Counter(m.entity_id for m in mentions if m.kind == "mineral")
-        main = _main_country(cands, text_len, has_title)
+        main = _main_country(cands, text_len, has_title, hints or [])
         pairs: Counter[tuple[str, str]] = Counter()
         by_sentence: dict[tuple[str, int], tuple[set[str], set[str]]] = defaultdict(
             lambda: (set(), set())
@@ -859,6 +918,7 @@ _US_DATELINE_STATES = re.compile(
 _MAIN_TITLE_LATER = 0.6  # title mentions after the first country of the title
 _MAIN_DATELINE_BONUS = 5.0
 _MAIN_NULL_RATIO = 2.0
+_MAIN_PLACE = 0.5  # a sub-national place of a country the text names ("Pilbara" -> AU)
 # Least evidence for a main country when the headline names none: what one plain name in
 # the lead sentence scores (1.0 x2). Less is passing mentions, as in market wrap-ups.
 _MAIN_NULL_EVIDENCE = 2.0
@@ -998,7 +1058,9 @@ def _lead_subject(ordered: list[_Cand], lead_start: int) -> _Cand | None:
     return None
 
 
-def _main_country(cands: list[_Cand], text_len: int, has_title: bool = False) -> str | None:
+def _main_country(
+    cands: list[_Cand], text_len: int, has_title: bool = False, hints: Sequence[_Hint] = ()
+) -> str | None:
     """The country the article is about (better than CLIFF's "most mentioned").
 
     Each mention weighs by kind (names 1.0, former names 0.9, capitals 0.7, adjectives and
@@ -1022,6 +1084,11 @@ def _main_country(cands: list[_Cand], text_len: int, has_title: bool = False) ->
     slips as Chinese demand cools", "pénalisés par les stocks américains") is not its
     subject: it weighs x3 and the headline counts as naming no country
     (:func:`_cause_mentions`).
+
+    Sub-national places (``seeds/place_hints.csv``: Pilbara, Kolwezi, Lausitz, Nevada)
+    back the country they lie in, x0.5 a mention (x5 in the title, x2 in the lead, and a
+    dateline bonus), but only a country the text names: a place never makes a main country
+    by itself, since main_country must be one of the article's mentions.
 
     No main country (``None``) for global stories, only when there is a title
     (``has_title``) that names no country: when no country scores at least twice the
@@ -1080,6 +1147,20 @@ def _main_country(cands: list[_Cand], text_len: int, has_title: bool = False) ->
             body[c.entity].append(w)
             pos = (1, c.start)
         first[c.entity] = min(first.get(c.entity, pos), pos)
+    # Places back a country the text names ("Pilbara", "Kolwezi", "Lausitzer"); they never
+    # name one by themselves.
+    title_place = False
+    for h in hints:
+        if h.iso not in first:
+            continue
+        if h.field == "title":
+            title[h.iso] += 5.0 * _MAIN_PLACE
+            title_place = True
+            continue
+        if dateline and h.start < dateline[0]:
+            bonus[h.iso] = _MAIN_DATELINE_BONUS
+        pos_w = 2.0 if h.sentence == 0 else 1.0 + 0.5 * (1.0 - h.start / max(text_len, 1))
+        body[h.iso].append(_MAIN_PLACE * pos_w)
     if not first and not bonus:
         return None
     score = {}
@@ -1096,10 +1177,14 @@ def _main_country(cands: list[_Cand], text_len: int, has_title: bool = False) ->
         (v - (0.0 if us_dateline else bonus.get(iso, 0.0)) for iso, v in score.items()),
         reverse=True,
     )
-    untitled = has_title and all(
-        id(c) in cause
-        for c in ordered
-        if c.fld.name == "title" and c.etype == "country" and c.entity is not None
+    untitled = (
+        has_title
+        and not title_place
+        and all(
+            id(c) in cause
+            for c in ordered
+            if c.fld.name == "title" and c.etype == "country" and c.entity is not None
+        )
     )
     if untitled and not us_dateline:
         if len(plain) > 1 and plain[0] < _MAIN_NULL_RATIO * plain[1]:

@@ -1017,6 +1017,48 @@ def mark_collisions(c_alias: list[dict[str, str]], m_alias: list[dict[str, str]]
     return report
 
 
+PLACE_KINDS = {"region", "city", "district"}
+
+
+def build_place_hints(
+    isos: set[str], c_alias: list[dict[str, str]]
+) -> tuple[list[dict[str, str]], list[str]]:
+    """Sub-national places from ``curated/place_hints.csv``, checked: a known ISO code, a
+    known match and kind, prefixes of at least 5 characters, and no name that is also a
+    country alias (a capital or a country name is a mention, not a hint). Returns the rows
+    and the names dropped, with why."""
+    path = CURATED / "place_hints.csv"
+    if not path.exists():
+        return [], []
+    aliases = {_fold_key(r["alias"]) for r in c_alias}
+    rows, dropped, seen = [], [], set()
+    for r in _read_csv(path):
+        name = r["name"].strip()
+        key = (_fold_key(name), r["iso2"])
+        why = (
+            "unknown iso2"
+            if r["iso2"] not in isos
+            else "bad match"
+            if r["match"] not in ("word", "prefix")
+            else "bad kind"
+            if r["kind"] not in PLACE_KINDS
+            else "short prefix"
+            if r["match"] == "prefix" and len(name) < 5
+            else "country alias"
+            if _fold_key(name) in aliases
+            else "duplicate"
+            if key in seen
+            else ""
+        )
+        if why:
+            dropped.append(f"{name} ({r['iso2']}): {why}")
+            continue
+        seen.add(key)
+        rows.append({**r, "name": name, "source": r["source"] or "curated"})
+    rows.sort(key=lambda r: (r["iso2"], r["kind"], r["name"], r["lang"]))
+    return rows, dropped
+
+
 def main(out_dir: Path = HERE) -> int:
     countries, c_alias = build_countries()
     minerals, m_alias = build_minerals()
@@ -1071,7 +1113,16 @@ def main(out_dir: Path = HERE) -> int:
         ["mineral_id", "alias", "lang", "kind", "case_sensitive", "ambiguous", "source"],
         m_alias,
     )
-    print(f"countries={n1} country_aliases={n2} minerals={n3} mineral_aliases={n4}")
+    places, dropped = build_place_hints(isos, c_alias)
+    n5 = _write_csv(
+        out_dir / "place_hints.csv", ["name", "iso2", "lang", "match", "kind", "source"], places
+    )
+    print(
+        f"countries={n1} country_aliases={n2} minerals={n3} mineral_aliases={n4} "
+        f"place_hints={n5} (dropped {len(dropped)})"
+    )
+    if dropped and "-v" in sys.argv:
+        print("dropped place hints:", *dropped, sep="\n  ")
     if "-v" in sys.argv:
         print("\n".join(report))
     return 0

@@ -581,7 +581,13 @@ def test_default_normalizer_is_cached() -> None:
 
 
 def test_version_changes_with_seeds(tmp_path: Path) -> None:
-    for name in ("countries.csv", "country_aliases.csv", "minerals.csv", "mineral_aliases.csv"):
+    for name in (
+        "countries.csv",
+        "country_aliases.csv",
+        "minerals.csv",
+        "mineral_aliases.csv",
+        "place_hints.csv",
+    ):
         shutil.copy(SEEDS / name, tmp_path / name)
     base = Normalizer.from_seeds(tmp_path)
     assert base.version == Normalizer.from_seeds(SEEDS).version
@@ -592,6 +598,10 @@ def test_version_changes_with_seeds(tmp_path: Path) -> None:
     changed = Normalizer.from_seeds(tmp_path)
     assert changed.version != base.version
     assert countries(changed, "Ruritania") == ["DE"]
+    # place hints are part of the version too
+    with (tmp_path / "place_hints.csv").open("a", encoding="utf-8") as fh:
+        fh.write("Strelsau,DE,any,word,city,test\n")
+    assert Normalizer.from_seeds(tmp_path).version != changed.version
 
 
 def test_explain_reports_rejections(norm: Normalizer) -> None:
@@ -801,6 +811,41 @@ def test_main_country_after_a_cause_connector_is_not_the_subject(norm: Normalize
         title="EU ban on Russian oil takes effect",
     )
     assert res.main_country == "RU"
+
+
+def test_main_country_place_hints_back_a_named_country(norm: Normalizer) -> None:
+    # the story happens in Western Australia; China, the buyer, is named more often
+    text = (
+        "Shipments from Port Hedland rose to a record in March as Chinese mills restocked. "
+        "Cargoes bound for China made up most of the total. Chinese port stocks fell. "
+        "Miners in the Pilbara expect more. Australia's exports rose 6%."
+    )
+    title = "Pilbara iron ore shipments hit record"
+    assert norm.normalize(text, title=title).main_country == "AU"
+    # without the places the buyer wins: the hints decided it
+    plain = text.replace("Port Hedland", "the port").replace("the Pilbara", "the region")
+    assert norm.normalize(plain, title="Iron ore shipments hit record").main_country == "CN"
+    # an inflected German form by prefix ("Lausitzer"), a city, a country named once late
+    res = norm.normalize(
+        "Der Betreiber der Kraftwerke in der Lausitz will zwei Blöcke früher abschalten, "
+        "teilte das Unternehmen in Cottbus mit. Deutschland hatte den Ausstieg für 2038 "
+        "beschlossen. Strom aus Tschechien soll die Lücke füllen.",
+        title="Lausitzer Braunkohle: Betreiber zieht Ausstieg vor",
+        language="de",
+    )
+    assert res.main_country == "DE"
+
+
+def test_place_hints_never_name_a_country_by_themselves(norm: Normalizer) -> None:
+    res = norm.normalize(
+        "Output at the Kolwezi mines rose. Trucks carried cobalt hydroxide to the port of "
+        "Antofagasta and on to Shanghai.",
+        title="Cobalt output rises",
+    )
+    assert res.main_country is None and res.country_counts == {}
+    # places are proper nouns: a lower-case word that spells one is not the place
+    hints = norm._place_hints(norm._field("text", "Miners in the pilbara and the Pilbara."))
+    assert [h.start for h in hints] == [len("Miners in the pilbara and the ")]
 
 
 def test_main_country_origin_label_yields_to_clause(norm: Normalizer) -> None:

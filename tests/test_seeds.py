@@ -546,8 +546,37 @@ def test_generator_reproduces_the_committed_csvs(
         assert module.main(tmp_path) == 0
     finally:
         sys.modules.pop("build_seeds", None)
-    for name in ("countries.csv", "country_aliases.csv", "minerals.csv", "mineral_aliases.csv"):
+    for name in (
+        "countries.csv",
+        "country_aliases.csv",
+        "minerals.csv",
+        "mineral_aliases.csv",
+        "place_hints.csv",
+    ):
         assert (tmp_path / name).read_bytes() == (SEEDS / name).read_bytes(), name
+
+
+def test_place_hints_point_at_one_known_country_each(countries: list[dict[str, str]]) -> None:
+    with (SEEDS / "place_hints.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) > 1000
+    isos = {c["iso2"] for c in countries}
+    assert {r["iso2"] for r in rows} <= isos
+    assert all(r["source"] and r["match"] in ("word", "prefix") for r in rows)
+    assert all(len(r["name"]) >= 5 for r in rows if r["match"] == "prefix")
+    by_name: dict[str, set[str]] = {}
+    for r in rows:
+        by_name.setdefault(r["name"].casefold(), set()).add(r["iso2"])
+    assert {n: i for n, i in by_name.items() if len(i) > 1} == {}
+    # ISO 3166-2 sources are real subdivisions of the row's country
+    for r in rows:
+        if r["source"].startswith("ISO 3166-2:"):
+            code = r["source"].removeprefix("ISO 3166-2:")
+            sub = pycountry.subdivisions.get(code=code)
+            assert sub is not None and sub.country_code == r["iso2"], r
+    names = {r["name"] for r in rows}
+    assert {"Pilbara", "Katanga", "Lausitz", "Nevada"} <= names
+    assert "Georgia" not in names and "Victoria" not in names  # shared names are left out
 
 
 def test_etl_seed_loader_accepts_the_files() -> None:

@@ -112,7 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("corpus", type=Path, help="the fundus-dev folder (with gold.jsonl)")
     ap.add_argument("--json", action="store_true", help="print the report as JSON")
-    ap.add_argument("--errors", action="store_true", help="list the misses (held out: not for tuning)")
+    ap.add_argument(
+        "--errors", action="store_true", help="list the misses (held out: not for tuning)"
+    )
     args = ap.parse_args(argv)
     if not (args.corpus / "gold.jsonl").is_file():
         print(f"no gold.jsonl in {args.corpus}", file=sys.stderr)
