@@ -376,7 +376,6 @@ def _rule_tables_digest() -> str:
             _MAIN_TITLE_LATER,
             _MAIN_DATELINE_BONUS,
             _MAIN_NULL_RATIO,
-            _MAIN_NULL_EVIDENCE,
             _MAIN_PLACE,
             _MAIN_LEAD_SUBJECT,
             _MAIN_ORIGIN,
@@ -919,9 +918,6 @@ _MAIN_TITLE_LATER = 0.6  # title mentions after the first country of the title
 _MAIN_DATELINE_BONUS = 5.0
 _MAIN_NULL_RATIO = 2.0
 _MAIN_PLACE = 0.5  # a sub-national place of a country the text names ("Pilbara" -> AU)
-# Least evidence for a main country when the headline names none: what one plain name in
-# the lead sentence scores (1.0 x2). Less is passing mentions, as in market wrap-ups.
-_MAIN_NULL_EVIDENCE = 2.0
 _MAIN_LEAD_SUBJECT = 1.5  # the lead's subject: a country opening the first sentence
 _MAIN_LISTED = 0.5  # a body mention in a list of three or more countries
 _MAIN_ORIGIN = 0.6  # a title country that only says where a commodity comes from
@@ -1092,8 +1088,8 @@ def _main_country(
 
     No main country (``None``) for global stories, only when there is a title
     (``has_title``) that names no country: when no country scores at least twice the
-    runner-up (market wrap-ups, explainers), or when the best scores less than one plain
-    name in the lead sentence would (2.0: passing mentions, "Traders await data from
+    runner-up (market wrap-ups, explainers), or when the best is named once, in passing:
+    one mention (places included), not in the lead sentence ("Traders await data from
     China."). For this decision a city dateline does not count (LONDON, PARIS, SINGAPORE
     on a wrap-up say where the reporter files from); a US-state dateline places the story
     and rules the null out.
@@ -1173,10 +1169,10 @@ def _main_country(
     # A city dateline says where the reporter files from (LONDON, PARIS, SINGAPORE on
     # market wrap-ups), so it does not decide whether the story has a country at all; a
     # US-state dateline ("AUGUSTA, Ga. —") places the story itself.
-    plain = sorted(
-        (v - (0.0 if us_dateline else bonus.get(iso, 0.0)) for iso, v in score.items()),
-        reverse=True,
-    )
+    plain_score = {
+        iso: v - (0.0 if us_dateline else bonus.get(iso, 0.0)) for iso, v in score.items()
+    }
+    plain = sorted(plain_score.values(), reverse=True)
     untitled = (
         has_title
         and not title_place
@@ -1189,8 +1185,12 @@ def _main_country(
     if untitled and not us_dateline:
         if len(plain) > 1 and plain[0] < _MAIN_NULL_RATIO * plain[1]:
             return None  # nobody dominates
-        if plain and plain[0] < _MAIN_NULL_EVIDENCE:
-            return None  # only passing mentions ("Traders await data from China.")
+        best = max(plain_score, key=lambda iso: plain_score[iso])
+        in_lead = any(
+            c.entity == best and c.fld.name == "text" and c.sentence == 0 for c in ordered
+        )
+        if len(body.get(best, ())) < 2 and not in_lead:
+            return None  # one passing mention ("Traders await data from China.")
     return min(score, key=lambda iso: (-round(score[iso], 9), first[iso], iso))
 
 
