@@ -11,7 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from etl.gazetteer import LENGTH_CHANGING_LOWER, case_ok, fold, fold_with_map
+from etl.gazetteer import (
+    LENGTH_CHANGING_LOWER,
+    PLACE_HINTS_FILE,
+    SEED_FILES,
+    case_ok,
+    fold,
+    fold_with_map,
+)
 from etl.normalize import (
     MENTION_FLAGS,
     Mention,
@@ -581,13 +588,7 @@ def test_default_normalizer_is_cached() -> None:
 
 
 def test_version_changes_with_seeds(tmp_path: Path) -> None:
-    for name in (
-        "countries.csv",
-        "country_aliases.csv",
-        "minerals.csv",
-        "mineral_aliases.csv",
-        "place_hints.csv",
-    ):
+    for name in (*SEED_FILES, PLACE_HINTS_FILE):
         shutil.copy(SEEDS / name, tmp_path / name)
     base = Normalizer.from_seeds(tmp_path)
     assert base.version == Normalizer.from_seeds(SEEDS).version

@@ -11,6 +11,8 @@ from pathlib import Path
 import pycountry
 import pytest
 
+from etl.gazetteer import PLACE_HINTS_FILE, SEED_FILES
+
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 COUNTRY_KINDS = {"name", "official", "short", "former", "demonym", "capital", "translation"}
@@ -546,13 +548,7 @@ def test_generator_reproduces_the_committed_csvs(
         assert module.main(tmp_path) == 0
     finally:
         sys.modules.pop("build_seeds", None)
-    for name in (
-        "countries.csv",
-        "country_aliases.csv",
-        "minerals.csv",
-        "mineral_aliases.csv",
-        "place_hints.csv",
-    ):
+    for name in (*SEED_FILES, PLACE_HINTS_FILE):
         assert (tmp_path / name).read_bytes() == (SEEDS / name).read_bytes(), name
 
 
