@@ -923,6 +923,9 @@ _MAIN_LISTED = 0.5  # a body mention in a list of three or more countries
 _MAIN_ORIGIN = 0.6  # a title country that only says where a commodity comes from
 # "<mineral> du/of/from/aus/из <country>" and "<demonym> <mineral>" ("Uranium du Niger",
 # "грузинский марганец", "Indonesian nickel"): the gap between the two mentions
+_MAIN_ORIGIN_GAP = re.compile(
+    r"^\s*(?:of|from|du|de|des|d'|aus|von|del|do|da|из|с|от|з|із)?\s*$", re.IGNORECASE
+)
 # Headline connectors that introduce a cause or circumstance ("Copper slips as Chinese demand
 # cools", "Oil falls on US stock build", "pénalisés par les stocks américains"): a country
 # after one says why, not who. "on" counts only after a market verb ("rises on"), since
@@ -936,9 +939,6 @@ _TITLE_CAUSE = re.compile(
     r"sink|sinks|sank|tumble|tumbles|tumbled|firm|firms|firmed|ease|eases|eased|record|"
     r"high|low|rebound|rebounds|rebounded)\s+on)\b",
     re.IGNORECASE,
-)
-_MAIN_ORIGIN_GAP = re.compile(
-    r"^\s*(?:of|from|du|de|des|d'|aus|von|del|do|da|из|с|от|з|із)?\s*$", re.IGNORECASE
 )
 
 
