@@ -1198,7 +1198,10 @@ def _lang(language: str | None) -> str | None:
     if not language:
         return None
     m = re.match(r"[A-Za-z]{2,3}", language.strip())
-    return m.group(0).lower() if m else None
+    if m is None:
+        return None
+    code = m.group(0).lower()
+    return "no" if code in ("nb", "nn") else code  # langdetect and the seeds say "no"
 
 
 # =========================================================================== context rules

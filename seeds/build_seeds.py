@@ -58,6 +58,23 @@ TRANSLATION_LANGS = {
     "pt": "pt",
     "it": "it",
     "pl": "pl",
+    # names only (no curated demonyms or inflection): news in these languages still finds
+    # the countries it names; Latin-script ones only count in a text of that language
+    "nl": "nl",
+    "cs": "cs",
+    "sk": "sk",
+    "da": "da",
+    "sv": "sv",
+    "nb_NO": "no",
+    "fi": "fi",
+    "tr": "tr",
+    "hu": "hu",
+    "ro": "ro",
+    "hr": "hr",
+    "sl": "sl",
+    "id": "id",
+    "el": "el",
+    "bg": "bg",
 }
 SLAVIC = {"ru", "uk", "be"}
 CJK_LANGS = {"zh"}
@@ -722,6 +739,12 @@ def build_countries() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
                 per_lang[lang][c.alpha_2].append(
                     (t, f"{PYCOUNTRY} gettext iso3166-1 [{loc}] {attr} '{val}'")
                 )
+    # an English name of another country wins over a translation that spells it (Dutch
+    # "Sint-Maarten" is the French part, MF; English "Sint Maarten" is SX)
+    english: dict[str, set[str]] = defaultdict(set)
+    for a in aliases:
+        if a["lang"] == "en":
+            english[_fold_key(a["alias"])].add(a["iso2"])
     for lang, by_iso in per_lang.items():
         # heads of inverted names ("Iran, Islamische Republik" -> "Iran") only when unique
         heads: dict[str, set[str]] = defaultdict(set)
@@ -743,7 +766,7 @@ def build_countries() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
                 for cand in cands:
                     if lang in SLAVIC and cand[:1].islower():
                         cand = cand[0].upper() + cand[1:]
-                    if lang == "en":
+                    if lang == "en" or iso not in english.get(_fold_key(cand), {iso}):
                         continue
                     add(iso, cand, lang, "translation", src)
 

@@ -849,6 +849,30 @@ def test_place_hints_never_name_a_country_by_themselves(norm: Normalizer) -> Non
     assert [h.start for h in hints] == [len("Miners in the pilbara and the ")]
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Tsjechië en Duitsland tekenen een akkoord over lithium.", "nl", {"CZ", "DE"}),
+        ("Česko a Německo podepsaly dohodu o lithiu.", "cs", {"CZ", "DE"}),
+        ("Tyskland og Sverige vil samarbeide om batterier.", "nb", {"DE", "SE"}),
+        ("Almanya ve Fransa anlaştı.", "tr", {"DE", "FR"}),
+        ("Γερμανία και Γαλλία υπέγραψαν συμφωνία.", "el", {"DE", "FR"}),
+    ],
+)
+def test_country_names_in_more_languages(
+    norm: Normalizer, text: str, language: str, expected: set[str]
+) -> None:
+    assert set(norm.normalize(text, language=language).country_counts) == expected
+
+
+def test_foreign_names_count_only_in_their_language(norm: Normalizer) -> None:
+    # Danish/Norwegian "Tyskland" is Germany only in a Danish or Norwegian text
+    assert norm.normalize("Tyskland", language="en").country_counts == {}
+    # a translation never takes an English name from its country (Dutch "Sint-Maarten" is
+    # the French part; English "Sint Maarten" is the Dutch part, SX)
+    assert norm.normalize("Sint Maarten raised port fees.").country_counts == {"SX": 1}
+
+
 def test_main_country_origin_label_yields_to_clause(norm: Normalizer) -> None:
     # "<commodity> of <country>" in the topic label of a "label: clause" headline
     text = "The government met in Paris. France lost uranium mines in Niger. Niger seeks buyers."
