@@ -506,6 +506,9 @@ def mentions(
             ",".join(m.flags),
         )
     out.print(table)
+    if res.places:
+        places = ", ".join(f"{p.surface} ({p.entity_id})" for p in res.places)
+        out.print(f"places backing the main country: {places}")
     out.print(f"main country: {res.main_country or '-'}   normalizer {norm.version}")
 
 
@@ -528,6 +531,17 @@ def _mentions_doc(res: Any) -> dict[str, Any]:
         "countries": res.country_counts,
         "minerals": res.mineral_counts,
         "links": [list(x) for x in res.links],
+        "places": [
+            {
+                "id": p.entity_id,
+                "surface": p.surface,
+                "field": p.field,
+                "start": p.start,
+                "end": p.end,
+                "sentence": p.sentence,
+            }
+            for p in res.places
+        ],
     }
 
 

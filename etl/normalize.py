@@ -64,6 +64,7 @@ __all__ = [
     "Mention",
     "NormalizationResult",
     "Normalizer",
+    "Place",
     "default_normalizer",
     "explain",
     "split_sentences",
@@ -107,6 +108,19 @@ class Mention:
     flags: tuple[str, ...]  # sorted subset of MENTION_FLAGS
 
 
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A sub-national place ("Pilbara") that backed the main-country choice for a country
+    the text names. Not a mention: not counted, linked or stored."""
+
+    entity_id: str  # iso2 of the country it lies in
+    surface: str
+    field: str
+    start: int
+    end: int
+    sentence: int
+
+
 @dataclass(slots=True)
 class NormalizationResult:
     mentions: list[Mention]
@@ -114,6 +128,7 @@ class NormalizationResult:
     mineral_counts: dict[str, int]
     main_country: str | None
     links: list[tuple[str, str, int]]  # (iso2, mineral_id, sentences with both), sorted
+    places: list[Place] = field(default_factory=list)  # evidence for main_country only
 
 
 # =========================================================================== rule data
@@ -475,8 +490,10 @@ class _Hint(NamedTuple):
 
     field: str
     start: int
+    end: int
     sentence: int
     iso: str
+    surface: str
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -834,7 +851,8 @@ class Normalizer:
             if nstart < taken:
                 continue
             taken = nstart - neg_len
-            out.append(_Hint(f.name, start, f.sentence_of(start), iso))
+            end = f.orig(taken)
+            out.append(_Hint(f.name, start, end, f.sentence_of(start), iso, text[start:end]))
         return out
 
     def _result(
@@ -865,6 +883,11 @@ class Normalizer:
         country_counts = Counter(m.entity_id for m in mentions if m.kind == "country")
         mineral_counts = Counter(m.entity_id for m in mentions if m.kind == "mineral")
         main = _main_country(cands, text_len, has_title, hints or [])
+        places = [
+            Place(h.iso, h.surface, h.field, h.start, h.end, h.sentence)
+            for h in hints or ()
+            if h.iso in country_counts
+        ]
         pairs: Counter[tuple[str, str]] = Counter()
         by_sentence: dict[tuple[str, int], tuple[set[str], set[str]]] = defaultdict(
             lambda: (set(), set())
@@ -883,6 +906,7 @@ class Normalizer:
             mineral_counts=dict(sorted(mineral_counts.items())),
             main_country=main,
             links=links,
+            places=places,
         )
 
 

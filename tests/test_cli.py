@@ -91,6 +91,25 @@ def test_mentions_jsonl(tmp_path: Path) -> None:
     assert {m["id"] for m in out[2]["mentions"]} >= {"BY", "potash", "CN"}
 
 
+def test_mentions_shows_the_places_behind_the_main_country(tmp_path: Path) -> None:
+    src = tmp_path / "story.txt"
+    src.write_text(
+        "PERTH — Shipments from Port Hedland rose as Chinese mills restocked. Cargoes bound "
+        "for China made up most of the total. Australia's exports rose."
+    )
+    res = runner.invoke(app, ["mentions", str(src), "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.output)
+    assert doc["main_country"] == "AU"
+    assert [(p["surface"], p["id"]) for p in doc["places"]] == [
+        ("PERTH", "AU"),
+        ("Port Hedland", "AU"),
+    ]
+    assert "AU" not in {p["id"] for p in doc["mentions"] if p["surface"] == "PERTH"}
+    res = runner.invoke(app, ["mentions", str(src)])
+    assert "places backing the main country: PERTH (AU), Port Hedland (AU)" in res.output
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.2", 0))

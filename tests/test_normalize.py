@@ -822,7 +822,15 @@ def test_main_country_place_hints_back_a_named_country(norm: Normalizer) -> None
         "Miners in the Pilbara expect more. Australia's exports rose 6%."
     )
     title = "Pilbara iron ore shipments hit record"
-    assert norm.normalize(text, title=title).main_country == "AU"
+    res = norm.normalize(text, title=title)
+    assert res.main_country == "AU"
+    assert [(p.surface, p.field, p.entity_id) for p in res.places] == [
+        ("Pilbara", "title", "AU"),
+        ("Port Hedland", "text", "AU"),
+        ("Pilbara", "text", "AU"),
+    ]
+    assert all(text[p.start : p.end] == p.surface for p in res.places if p.field == "text")
+    assert "Pilbara" not in {m.surface for m in res.mentions}  # places are not mentions
     # without the places the buyer wins: the hints decided it
     plain = text.replace("Port Hedland", "the port").replace("the Pilbara", "the region")
     assert norm.normalize(plain, title="Iron ore shipments hit record").main_country == "CN"
@@ -844,6 +852,7 @@ def test_place_hints_never_name_a_country_by_themselves(norm: Normalizer) -> Non
         title="Cobalt output rises",
     )
     assert res.main_country is None and res.country_counts == {}
+    assert res.places == []  # reported only for a country the text names
     # places are proper nouns: a lower-case word that spells one is not the place
     hints = norm._place_hints(norm._field("text", "Miners in the pilbara and the Pilbara."))
     assert [h.start for h in hints] == [len("Miners in the pilbara and the ")]
