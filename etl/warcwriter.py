@@ -16,6 +16,7 @@ dropped, ``Content-Length`` set to the stored length).
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 import os
 import threading
@@ -61,7 +62,6 @@ class WarcArchive:
         self.prefix = prefix
         self.software = software
         self._lock = threading.Lock()
-        self._serial = 0
         self._fh: IO[bytes] | None = None
         self._writer: WARCWriter | None = None
         self._path: Path | None = None  # final name (without .open)
@@ -147,15 +147,16 @@ class WarcArchive:
         if self._writer is not None and self._fh is not None and self._path is not None:
             return self._writer, self._fh, self._path
         while True:
-            self._serial += 1
+            # one counter for every archive in the process: two archives (overlapping flow
+            # runs in threads) never pick the same name, so neither replaces the other's file
+            serial = next(_SERIAL)
             stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
-            name = f"{self.prefix}-{stamp}-{os.getpid()}-{self._serial:05d}.warc.gz"
+            name = f"{self.prefix}-{stamp}-{os.getpid()}-{serial:05d}.warc.gz"
             path = self.folder / name
             if path.exists():
                 continue
             try:
-                # exclusive create: another archive in this process (two overlapping flow
-                # runs in threads) may have taken the same name a moment ago
+                # exclusive create: another process may reuse our pid after a restart
                 fh = _open_name(path).open("xb")
             except FileExistsError:
                 continue
@@ -180,6 +181,9 @@ class WarcArchive:
         fh.close()
         os.replace(_open_name(path), path)
         log.info("event=warc_closed path=%s bytes=%d", path, size)
+
+
+_SERIAL = itertools.count(1)
 
 
 def _open_name(path: Path) -> Path:

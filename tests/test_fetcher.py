@@ -859,7 +859,7 @@ def test_warc_archive_rotates_and_offsets_read_back(tmp_path: Path, server: Test
 def test_two_warc_archives_in_one_process_never_share_a_file(tmp_path: Path) -> None:
     """Overlapping crawl runs in one process (threads) each open their own archive in the
     same folder, with the same prefix, in the same second: every file name is taken once."""
-    archives = [WarcArchive(tmp_path, prefix="news") for _ in range(8)]
+    archives = [WarcArchive(tmp_path, prefix="news") for _ in range(16)]
     barrier = threading.Barrier(len(archives))
     errors: list[BaseException] = []
     written: list[tuple[Path, int] | None] = []
