@@ -454,22 +454,28 @@ class Gazetteer:
         self.place_automaton = self._place_automaton() if hints.exists() else None
 
     def _place_automaton(self) -> ahocorasick.Automaton | None:
-        """Folded place name -> (key length, ISO code, prefix match?). A name listed for two
-        countries is left out: a hint must point one way."""
-        by_key: dict[str, set[tuple[str, bool]]] = {}
+        """Folded place name -> (key length, ISO code, prefix match?, capital required?).
+        A name listed for two countries is left out: a hint must point one way. A name
+        written with a capital matches only capitalized ("Perth", not "perth"); one that
+        starts lower case ("bayerisch", "eMalahleni") matches as written."""
+        by_key: dict[str, set[tuple[str, bool, bool]]] = {}
         for row in self._rows(PLACE_HINTS_FILE):
             if row["iso2"] not in self.countries:
                 continue
-            key = fold(unicodedata.normalize("NFC", row["name"])).strip()
+            name = unicodedata.normalize("NFC", row["name"]).strip()
+            key = fold(name)
             if key:
-                by_key.setdefault(key, set()).add((row["iso2"], row["match"] == "prefix"))
+                by_key.setdefault(key, set()).add(
+                    (row["iso2"], row["match"] == "prefix", name[:1] != name[:1].lower())
+                )
         auto = ahocorasick.Automaton()
         n = 0
         for key, targets in by_key.items():
-            if len({iso for iso, _ in targets}) != 1:
+            if len({t[0] for t in targets}) != 1:
                 continue
             iso = next(iter(targets))[0]
-            auto.add_word(key, (len(key), iso, all(pre for _, pre in targets)))
+            prefix = all(t[1] for t in targets)
+            auto.add_word(key, (len(key), iso, prefix, all(t[2] for t in targets)))
             n += 1
         if not n:
             return None

@@ -110,8 +110,8 @@ class Mention:
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """A sub-national place ("Pilbara") that backed the main-country choice for a country
-    the text names. Not a mention: not counted, linked or stored."""
+    """A sub-national place ("Pilbara") in the main country that backed its choice. Not a
+    mention: not counted, linked or stored."""
 
     entity_id: str  # iso2 of the country it lies in
     surface: str
@@ -128,7 +128,7 @@ class NormalizationResult:
     mineral_counts: dict[str, int]
     main_country: str | None
     links: list[tuple[str, str, int]]  # (iso2, mineral_id, sentences with both), sorted
-    places: list[Place] = field(default_factory=list)  # evidence for main_country only
+    places: list[Place] = field(default_factory=list)  # the places that backed main_country
 
 
 # =========================================================================== rule data
@@ -636,7 +636,7 @@ class Normalizer:
     ) -> list[dict[str, Any]]:
         """Every candidate the matcher considered, kept or not, with the reason."""
         trace: list[_Cand] = []
-        self._resolve(text or "", title, language, trace)
+        self._resolve(text or "", title, language, trace, [])
         return [
             {
                 "kind": c.etype,
@@ -818,18 +818,20 @@ class Normalizer:
                 final.append(c)
             if trace is not None:
                 trace.append(c)
+        if hints:
+            final = _reconcile_places(final, hints)
         return final
 
     def _place_hints(self, f: _Field) -> list[_Hint]:
         """Sub-national places in a field (:data:`etl.gazetteer.PLACE_HINTS_FILE`): proper
         nouns on word boundaries (a prefix entry may run on: "Lausitz" in "Lausitzer"),
-        longest first, never overlapping."""
+        leftmost then longest, never overlapping."""
         auto = self.gazetteer.place_automaton
         if auto is None:
             return []
         norm, text = f.norm, f.text
         found = []
-        for last, (klen, iso, prefix) in auto.iter(norm):
+        for last, (klen, iso, prefix, cased) in auto.iter(norm):
             nstart, nend = last - klen + 1, last + 1
             if nstart > 0 and is_word_char(norm[nstart - 1]) and not _CJK.match(norm[nstart]):
                 continue
@@ -842,7 +844,7 @@ class Normalizer:
                 continue
             start = f.orig(nstart)
             ch = text[start]
-            if ch != ch.upper():  # lower case: a common word, not the place
+            if cased and ch != ch.upper():  # lower case: a common word, not the place
                 continue
             found.append((nstart, -klen, start, iso))
         out: list[_Hint] = []
@@ -886,7 +888,7 @@ class Normalizer:
         places = [
             Place(h.iso, h.surface, h.field, h.start, h.end, h.sentence)
             for h in hints or ()
-            if h.iso in country_counts
+            if h.iso == main
         ]
         pairs: Counter[tuple[str, str]] = Counter()
         by_sentence: dict[tuple[str, int], tuple[set[str], set[str]]] = defaultdict(
@@ -953,17 +955,53 @@ _MAIN_ORIGIN_GAP = re.compile(
 # Headline connectors that introduce a cause or circumstance ("Copper slips as Chinese demand
 # cools", "Oil falls on US stock build", "pénalisés par les stocks américains"): a country
 # after one says why, not who. "on" counts only after a market verb ("rises on"), since
-# "ban on Russian oil" names the target.
+# "ban on Russian oil" names the target; "nach" / "через" are left out (to, via).
 _TITLE_CAUSE = re.compile(
-    r"\b(?:as|amid|after|despite|ahead of|due to|wegen|nach|trotz|angesichts|dank|par|"
+    r"\b(?:as|amid|after|despite|ahead of|due to|wegen|trotz|angesichts|dank|par|"
     r"sur fond de|face à|malgré|après|por|tras|ante|pese a|на фоне|из-за|после|на тлі|"
-    r"через|після|(?:rise|rises|rose|jump|jumps|jumped|fall|falls|fell|slip|slips|slipped|"
+    r"після|(?:rise|rises|rose|jump|jumps|jumped|fall|falls|fell|slip|slips|slipped|"
     r"gain|gains|gained|climb|climbs|climbed|drop|drops|dropped|surge|surges|surged|edge|"
     r"edges|edged|dip|dips|dipped|slide|slides|slid|rally|rallies|rallied|soar|soars|soared|"
     r"sink|sinks|sank|tumble|tumbles|tumbled|firm|firms|firmed|ease|eases|eased|record|"
-    r"high|low|rebound|rebounds|rebounded)\s+on)\b",
+    r"high|low|rebound|rebounds|rebounded)(?P<on>\s+on))\b",
     re.IGNORECASE,
 )
+
+
+def _reconcile_places(cands: list[_Cand], hints: list[_Hint]) -> list[_Cand]:
+    """Settle place names that overlap country mentions, in place for ``hints``; returns the
+    mentions kept. A place that contains another country's name is the place, not that
+    country ("Colombie-Britannique" is CA, not CO; "Nouveau-Mexique", "Innere Mongolei"):
+    the mention goes. A place that overlaps a mention of its own country ("Western
+    Australia") or only partly overlaps one (北京 in 北京都市圈, not 京都) goes, so nothing
+    counts twice."""
+    drop: set[int] = set()
+    kept: list[_Hint] = []
+    for h in hints:
+        over = [
+            c
+            for c in cands
+            if c.etype == "country"
+            and c.fld.name == h.field
+            and c.start < h.end
+            and h.start < c.end
+        ]
+        if not over:
+            kept.append(h)
+        elif all(
+            c.entity != h.iso
+            and h.start <= c.start
+            and c.end <= h.end
+            and c.end - c.start < h.end - h.start
+            for c in over
+        ):
+            for c in over:
+                drop.add(id(c))
+                c.entity = None
+                c.reason = f"inside the place name {h.surface!r} ({h.iso})"
+            kept.append(h)
+    hints[:] = kept
+    return [c for c in cands if id(c) not in drop] if drop else cands
 
 
 def _dateline(text: str) -> tuple[int, str] | None:
@@ -1028,19 +1066,22 @@ def _cause_mentions(ordered: list[_Cand]) -> set[int]:
     for m in _TITLE_CAUSE.finditer(text):
         if m.start() >= tl[0].start:
             break
-        if len(_WORD.findall(text[: m.start()])) >= 2:
+        connector = m.start("on") if m.group("on") else m.start()
+        if len(_WORD.findall(text[:connector])) >= 2:
             return {id(c) for c in tl if c.start >= m.end() and _attributive(c)}
     return set()
 
 
 def _attributive(c: _Cand) -> bool:
-    """A country mention that modifies a noun ("Chinese demand", "US stock build", "les
-    stocks américains"), as opposed to a possessive or a standalone name ("Myanmar's
-    mines", "as Chile votes"), which names an actor."""
-    if c.entries[0].kind == "demonym":
+    """A country mention that modifies a noun: an adjective ("Chinese demand", "les stocks
+    américains") or a short form before a lower-case word ("US stock build", "UK data").
+    A name ("as Chile votes", "after Indonesia bans ...") or a possessive ("Myanmar's
+    mines") names an actor."""
+    kind = c.entries[0].kind
+    if kind == "demonym":
         return True
     after = c.fld.text[c.end : c.end + 2]
-    return len(after) == 2 and after[0] == " " and after[1].islower()
+    return kind == "short" and len(after) == 2 and after[0] == " " and after[1].islower()
 
 
 def _listed_mentions(ordered: list[_Cand]) -> set[int]:
@@ -1121,6 +1162,7 @@ def _main_country(
     """
     title: dict[str, float] = defaultdict(float)
     body: dict[str, list[float]] = defaultdict(list)
+    body_at: dict[str, list[tuple[int, int]]] = defaultdict(list)  # (start, sentence)
     first: dict[str, tuple[int, int]] = {}
     title_first: str | None = None
     dateline: tuple[int, str] | None = None
@@ -1165,6 +1207,7 @@ def _main_country(
             else:
                 w *= 1.0 + 0.5 * (1.0 - c.start / max(text_len, 1))
             body[c.entity].append(w)
+            body_at[c.entity].append((c.start, c.sentence))
             pos = (1, c.start)
         first[c.entity] = min(first.get(c.entity, pos), pos)
     # Places back a country the text names ("Pilbara", "Kolwezi", "Lausitzer"); they never
@@ -1181,6 +1224,7 @@ def _main_country(
             bonus[h.iso] = _MAIN_DATELINE_BONUS
         pos_w = 2.0 if h.sentence == 0 else 1.0 + 0.5 * (1.0 - h.start / max(text_len, 1))
         body[h.iso].append(_MAIN_PLACE * pos_w)
+        body_at[h.iso].append((h.start, h.sentence))
     if not first and not bonus:
         return None
     score = {}
@@ -1210,10 +1254,9 @@ def _main_country(
         if len(plain) > 1 and plain[0] < _MAIN_NULL_RATIO * plain[1]:
             return None  # nobody dominates
         best = max(plain_score, key=lambda iso: plain_score[iso])
-        in_lead = any(
-            c.entity == best and c.fld.name == "text" and c.sentence == 0 for c in ordered
-        )
-        if len(body.get(best, ())) < 2 and not in_lead:
+        after = dateline[0] if dateline else 0  # the dateline does not count here either
+        seen = [sent for start, sent in body_at.get(best, ()) if start >= after]
+        if len(seen) < 2 and 0 not in seen:
             return None  # one passing mention ("Traders await data from China.")
     return min(score, key=lambda iso: (-round(score[iso], 9), first[iso], iso))
 

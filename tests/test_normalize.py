@@ -882,6 +882,68 @@ def test_foreign_names_count_only_in_their_language(norm: Normalizer) -> None:
     assert norm.normalize("Sint Maarten raised port fees.").country_counts == {"SX": 1}
 
 
+def test_cause_connector_edge_cases(norm: Normalizer) -> None:
+    body = "Crude fell 1% on Wednesday. Brent was flat. Traders await data from the United States."
+    # "falls on": the two words before the connector are counted up to "on"
+    assert norm.normalize(body, title="Oil falls on US stock build").main_country is None
+    # a name after the connector is an actor, not a modifier
+    res = norm.normalize(
+        "Voters in Chile backed a higher copper royalty. Codelco shares fell. Chile's "
+        "mining minister welcomed the result.",
+        title="Copper prices jump as Chile votes",
+    )
+    assert res.main_country == "CL"
+    # "nach" is "to", not a cause
+    res = norm.normalize(
+        "Die Exporte von Lithium stiegen im Mai um 8%. Käufer in China nahmen mehr ab. "
+        "Chinesische Hütten bauen Lager auf.",
+        title="Lithiumexporte steigen nach China weiter",
+        language="de",
+    )
+    assert res.main_country == "CN"
+
+
+def test_city_dateline_is_no_evidence_for_a_wrap(norm: Normalizer) -> None:
+    title = "Metals wrap: copper slips, gold hits record"
+    body = "LONDON, April 12 — Copper fell on Friday as the dollar firmed. Gold climbed."
+    assert norm.normalize(body, title=title).main_country is None
+    body += " Zinc was flat. Traders await data from China."
+    assert norm.normalize(body, title=title).main_country is None
+
+
+def test_place_names_that_contain_a_country_name(norm: Normalizer) -> None:
+    # the place wins over the other country inside it
+    res = norm.normalize("Les mines en Colombie-Britannique. Le Canada exporte.", language="fr")
+    assert res.country_counts == {"CA": 1} and res.main_country == "CA"
+    res = norm.normalize("Die Kohle aus der Inneren Mongolei. China exportiert.", language="de")
+    assert res.country_counts == {"CN": 1}
+    # a country mention inside a place of the same country counts once, as the mention
+    res = norm.normalize(
+        "Copper rose. Nickel fell. Traders await data from Western Australia.",
+        title="Metal prices: copper rises, nickel slips",
+    )
+    assert res.country_counts == {"AU": 1} and res.places == [] and res.main_country is None
+    # a partial overlap keeps the mention: 北京 (Beijing), not 京都 (Kyoto)
+    res = norm.normalize("北京都市圈的稀土企业。", language="zh")
+    assert res.country_counts == {"CN": 1}
+    # a place listed in lower case matches as written (German adjective)
+    res = norm.normalize(
+        "Die bayerische Staatsregierung fördert Lithium. Deutschland investiert.",
+        language="de",
+    )
+    assert [(p.surface, p.entity_id) for p in res.places] == [("bayerisch", "DE")]
+
+
+def test_places_reported_are_those_of_the_main_country(norm: Normalizer) -> None:
+    res = norm.normalize(
+        "Output at Antofagasta fell 4%. Chile's mines were flooded. Buyers in Shanghai and "
+        "China looked elsewhere.",
+        title="Chile copper output falls",
+    )
+    assert res.main_country == "CL"
+    assert [(p.surface, p.entity_id) for p in res.places] == [("Antofagasta", "CL")]
+
+
 def test_main_country_origin_label_yields_to_clause(norm: Normalizer) -> None:
     # "<commodity> of <country>" in the topic label of a "label: clause" headline
     text = "The government met in Paris. France lost uranium mines in Niger. Niger seeks buyers."
