@@ -745,6 +745,9 @@ def build_countries() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     for a in aliases:
         if a["lang"] == "en":
             english[_fold_key(a["alias"])].add(a["iso2"])
+    for row in _read_csv(CURATED / "country_aliases.csv"):  # added below; known here
+        if row["lang"] == "en":
+            english[_fold_key(row["alias"])].add(row["iso2"])
     for lang, by_iso in per_lang.items():
         # heads of inverted names ("Iran, Islamische Republik" -> "Iran") only when unique
         heads: dict[str, set[str]] = defaultdict(set)

@@ -178,7 +178,8 @@ def test_overlapping_crawl_runs_do_not_double_fetch(
 
     def wait_for(sql: str, at_least: int) -> None:
         deadline = time.monotonic() + 60
-        while _rows(engine, sql)[0][0] < at_least and time.monotonic() < deadline:
+        while _rows(engine, sql)[0][0] < at_least:
+            assert time.monotonic() < deadline, f"timed out waiting for {at_least}: {sql}"
             time.sleep(0.05)
 
     with counting_site() as site:

@@ -100,7 +100,7 @@ def evaluate(corpus: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         "dev_half": [r for r in rows if half_of(r["html_file"]) == "dev"],
         "test_half": [r for r in rows if half_of(r["html_file"]) == "test"],
     }
-    report = {
+    report: dict[str, Any] = {
         name: {"tagger": _acc(sub, "pred"), "most_mentioned": _acc(sub, "baseline")}
         for name, sub in subsets.items()
     }
