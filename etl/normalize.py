@@ -1119,6 +1119,12 @@ def _lead_subject(ordered: list[_Cand], lead_start: int) -> _Cand | None:
     return None
 
 
+def _position_weight(sentence: int, start: int, text_len: int) -> float:
+    """Body position factor: x2 in the first sentence, else 1.0-1.5 from the end of the text
+    to its start."""
+    return 2.0 if sentence == 0 else 1.0 + 0.5 * (1.0 - start / max(text_len, 1))
+
+
 def _main_country(
     cands: list[_Cand], text_len: int, has_title: bool = False, hints: Sequence[_Hint] = ()
 ) -> str | None:
@@ -1202,10 +1208,7 @@ def _main_country(
                 w *= _MAIN_LEAD_SUBJECT
             elif id(c) in listed:
                 w *= _MAIN_LISTED
-            if c.sentence == 0:
-                w *= 2.0
-            else:
-                w *= 1.0 + 0.5 * (1.0 - c.start / max(text_len, 1))
+            w *= _position_weight(c.sentence, c.start, text_len)
             body[c.entity].append(w)
             body_at[c.entity].append((c.start, c.sentence))
             pos = (1, c.start)
@@ -1222,8 +1225,7 @@ def _main_country(
             continue
         if dateline and h.start < dateline[0]:
             bonus[h.iso] = _MAIN_DATELINE_BONUS
-        pos_w = 2.0 if h.sentence == 0 else 1.0 + 0.5 * (1.0 - h.start / max(text_len, 1))
-        body[h.iso].append(_MAIN_PLACE * pos_w)
+        body[h.iso].append(_MAIN_PLACE * _position_weight(h.sentence, h.start, text_len))
         body_at[h.iso].append((h.start, h.sentence))
     if not first and not bonus:
         return None
